@@ -1,0 +1,69 @@
+"""Domain exceptions; the servicer maps each class to one gRPC status code."""
+
+from __future__ import annotations
+
+
+class TlumachError(Exception):
+    """Base class of every error the service reports to a caller."""
+
+
+class InvalidArgumentError(TlumachError):
+    """The caller sent something the service cannot accept; the message names field and limit."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+class NotFoundError(TlumachError):
+    """A named resource (a glossary) does not exist."""
+
+
+class PairNotAvailableError(TlumachError):
+    """The requested language pair is known but not loaded or not serving."""
+
+
+class QueueFullError(TlumachError):
+    """A pair's queue is full; the caller should retry after `retry_after_s`."""
+
+    def __init__(self, pair: str, capacity: int, retry_after_s: float) -> None:
+        super().__init__(
+            f"queue for {pair} is full ({capacity} sentences); retry after {retry_after_s:.1f}s"
+        )
+        self.pair = pair
+        self.retry_after_s = retry_after_s
+
+
+class DeadlineExceededError(TlumachError):
+    """The caller's deadline passed before the work was done."""
+
+
+class DrainingError(TlumachError):
+    """The server is shutting down and accepts no new work."""
+
+
+class ConfigError(TlumachError):
+    """Settings are invalid; the message lists the accepted values."""
+
+
+class ModelError(TlumachError):
+    """A model directory is missing, inconsistent or fails to load."""
+
+
+class GlossaryError(TlumachError):
+    """A glossary file or entry is invalid; the message names file, entry and field."""
+
+    def __init__(self, message: str, *, file: str = "", entry: str = "", field: str = "") -> None:
+        where = ", ".join(
+            part
+            for part in (
+                f"file {file}" if file else "",
+                f"entry {entry}" if entry else "",
+                f"field {field}" if field else "",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+        self.file = file
+        self.entry = entry
+        self.field = field

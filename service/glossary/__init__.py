@@ -1,0 +1,1 @@
+"""Glossaries: the entry model, file formats, paradigm compilation, matching and enforcement."""
