@@ -1,0 +1,140 @@
+"""Service settings: one frozen record, read once at start from defaults, a file, the environment."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from service.errors import ConfigError
+
+ENV_PREFIX = "TLUMACH_"
+DEVICES = ("cpu", "cuda", "auto")
+COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16",
+                 "int16", "float16", "bfloat16", "float32")
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _default_threads() -> int:
+    # Measured on 2-core machines: several one-thread translators beat one multi-thread one.
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server needs to start; validated on construction."""
+
+    host: str = "[::]"
+    port: int = 50051
+    metrics_port: int = 9464
+    """HTTP port of the Prometheus endpoint; 0 picks a free port, -1 disables it."""
+    models_dir: Path = Path("models")
+    glossaries_dir: Path = Path("glossaries")
+    device: str = "cpu"
+    compute_type: str = "int8"
+    inter_threads: int = dataclasses.field(default_factory=_default_threads)
+    intra_threads: int = 1
+    beam_size: int = 2
+    max_batch_size: int = 32
+    max_batch_tokens: int = 2048
+    max_batch_delay_ms: float = 5.0
+    max_queue_sentences: int = 2048
+    max_texts_per_request: int = 128
+    max_text_chars: int = 100_000
+    max_request_chars: int = 500_000
+    max_input_tokens: int = 200
+    """Sentences longer than this many source tokens are split before decoding (Marian caps at 512)."""
+    stream_window: int = 16
+    grace_period_s: float = 20.0
+    log_format: str = "text"
+    log_level: str = "INFO"
+    glossary_watch_interval_s: float = 5.0
+    """How often glossary files are checked for changes; 0 disables watching (SIGHUP still reloads)."""
+
+    def __post_init__(self) -> None:
+        _check_choice("device", self.device, DEVICES)
+        _check_choice("compute_type", self.compute_type, COMPUTE_TYPES)
+        _check_choice("log_format", self.log_format, LOG_FORMATS)
+        _check_choice("log_level", self.log_level, LOG_LEVELS)
+        _check_range("port", self.port, 0, 65535)
+        _check_range("metrics_port", self.metrics_port, -1, 65535)
+        for name in ("inter_threads", "beam_size", "max_batch_size", "max_batch_tokens",
+                     "max_queue_sentences", "max_texts_per_request", "max_text_chars",
+                     "max_request_chars", "max_input_tokens", "stream_window"):
+            _check_range(name, getattr(self, name), 1, 10_000_000)
+        _check_range("intra_threads", self.intra_threads, 0, 1024)
+        _check_range("beam_size", self.beam_size, 1, 16)
+        _check_range("max_input_tokens", self.max_input_tokens, 8, 512)
+        if self.max_batch_delay_ms < 0 or self.grace_period_s < 0:
+            raise ConfigError("max_batch_delay_ms and grace_period_s must be >= 0")
+        if self.glossary_watch_interval_s < 0:
+            raise ConfigError("glossary_watch_interval_s must be >= 0")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Settings:
+        """Settings from a mapping of field name to value (strings are converted)."""
+        known = {field.name: field for field in fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ConfigError(
+                f"unknown setting(s) {', '.join(unknown)}; accepted: {', '.join(sorted(known))}"
+            )
+        converted = {name: _convert(name, known[name].type, value) for name, value in values.items()}
+        return cls(**converted)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], base: Mapping[str, Any] | None = None) -> Settings:
+        """Settings from TLUMACH_* variables (e.g. TLUMACH_PORT), over `base` values."""
+        values = dict(base or {})
+        known = {field.name for field in fields(cls)}
+        for key, value in environ.items():
+            if key.startswith(ENV_PREFIX):
+                name = key[len(ENV_PREFIX):].lower()
+                if name not in known:
+                    raise ConfigError(
+                        f"unknown variable {key}; accepted: "
+                        + ", ".join(ENV_PREFIX + n.upper() for n in sorted(known))
+                    )
+                values[name] = value
+        return cls.from_mapping(values)
+
+    @staticmethod
+    def read_file(path: Path) -> dict[str, Any]:
+        """The mapping in a YAML settings file."""
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"cannot read settings file {path}: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"settings file {path} must hold a mapping of setting: value")
+        return loaded
+
+
+def _check_choice(name: str, value: str, accepted: tuple[str, ...]) -> None:
+    if value not in accepted:
+        raise ConfigError(f"{name}={value!r} is not accepted; use one of: {', '.join(accepted)}")
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value} is out of range; accepted: {low}..{high}")
+
+
+def _convert(name: str, annotation: Any, value: Any) -> Any:
+    kind = str(annotation)
+    try:
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "Path":
+            return Path(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name}={value!r} is not a valid {kind}") from exc
+    return str(value) if kind == "str" else value
