@@ -15,8 +15,18 @@ from service.errors import ConfigError
 
 ENV_PREFIX = "TLUMACH_"
 DEVICES = ("cpu", "cuda", "auto")
-COMPUTE_TYPES = ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16",
-                 "int16", "float16", "bfloat16", "float32")
+COMPUTE_TYPES = (
+    "default",
+    "auto",
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+    "float32",
+)
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -64,9 +74,18 @@ class Settings:
         _check_choice("log_level", self.log_level, LOG_LEVELS)
         _check_range("port", self.port, 0, 65535)
         _check_range("metrics_port", self.metrics_port, -1, 65535)
-        for name in ("inter_threads", "beam_size", "max_batch_size", "max_batch_tokens",
-                     "max_queue_sentences", "max_texts_per_request", "max_text_chars",
-                     "max_request_chars", "max_input_tokens", "stream_window"):
+        for name in (
+            "inter_threads",
+            "beam_size",
+            "max_batch_size",
+            "max_batch_tokens",
+            "max_queue_sentences",
+            "max_texts_per_request",
+            "max_text_chars",
+            "max_request_chars",
+            "max_input_tokens",
+            "stream_window",
+        ):
             _check_range(name, getattr(self, name), 1, 10_000_000)
         _check_range("intra_threads", self.intra_threads, 0, 1024)
         _check_range("beam_size", self.beam_size, 1, 16)
@@ -85,17 +104,21 @@ class Settings:
             raise ConfigError(
                 f"unknown setting(s) {', '.join(unknown)}; accepted: {', '.join(sorted(known))}"
             )
-        converted = {name: _convert(name, known[name].type, value) for name, value in values.items()}
+        converted = {
+            name: _convert(name, known[name].type, value) for name, value in values.items()
+        }
         return cls(**converted)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str], base: Mapping[str, Any] | None = None) -> Settings:
+    def from_env(
+        cls, environ: Mapping[str, str], base: Mapping[str, Any] | None = None
+    ) -> Settings:
         """Settings from TLUMACH_* variables (e.g. TLUMACH_PORT), over `base` values."""
         values = dict(base or {})
         known = {field.name for field in fields(cls)}
         for key, value in environ.items():
             if key.startswith(ENV_PREFIX):
-                name = key[len(ENV_PREFIX):].lower()
+                name = key[len(ENV_PREFIX) :].lower()
                 if name not in known:
                     raise ConfigError(
                         f"unknown variable {key}; accepted: "

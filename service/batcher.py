@@ -1,0 +1,202 @@
+"""Dynamic batching: one bounded queue per direction, drained by a few worker tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from service.engine import Hypothesis
+from service.errors import DeadlineExceededError, DrainingError, QueueFullError
+from service.metrics import Metrics
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Decoding options that every sentence of one engine batch must share."""
+
+    beam_size: int | None = None
+    num_hypotheses: int = 1
+    suppress: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchLimits:
+    """How big a batch may grow and how long the first sentence waits for company."""
+
+    max_batch_size: int = 32
+    max_batch_tokens: int = 2048
+    max_delay_s: float = 0.005
+    max_queue: int = 2048
+    workers: int = 1
+
+
+RunBatch = Callable[[Sequence[str], Sequence[str | None], BatchOptions], list[list[Hypothesis]]]
+"""Blocking call that decodes sentences (with optional target prefixes): the engine in a thread."""
+CountTokens = Callable[[str], int]
+
+
+@dataclass(eq=False)
+class _Item:
+    text: str
+    prefix: str | None
+    options: BatchOptions
+    tokens: int
+    deadline: float | None
+    future: asyncio.Future[list[Hypothesis]]
+    enqueued: float = field(default_factory=time.monotonic)
+
+
+class Batcher:
+    """Collects sentences of concurrent requests for one direction into shared engine batches."""
+
+    def __init__(
+        self,
+        pair: str,
+        run_batch: RunBatch,
+        count_tokens: CountTokens,
+        limits: BatchLimits,
+        metrics: Metrics,
+    ) -> None:
+        self.pair = pair
+        self._run_batch = run_batch
+        self._count_tokens = count_tokens
+        self._limits = limits
+        self._metrics = metrics
+        self._queue: deque[_Item] = deque()
+        self._wakeup = asyncio.Event()
+        self._workers: list[asyncio.Task[None]] = []
+        self._closed = False
+
+    @property
+    def depth(self) -> int:
+        """Sentences waiting to be decoded."""
+        return len(self._queue)
+
+    def start(self) -> None:
+        """Start the worker tasks on the running event loop."""
+        self._workers = [
+            asyncio.create_task(self._work(), name=f"batcher-{self.pair}-{i}")
+            for i in range(self._limits.workers)
+        ]
+
+    async def stop(self) -> None:
+        """Stop the workers; sentences still queued fail with DrainingError."""
+        self._closed = True
+        for task in self._workers:
+            task.cancel()
+        for task in self._workers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        while self._queue:
+            item = self._queue.popleft()
+            if not item.future.done():
+                item.future.set_exception(DrainingError("server is shutting down"))
+        self._metrics.queue_depth.labels(self.pair).set(0)
+
+    async def submit(
+        self,
+        texts: Sequence[str],
+        options: BatchOptions = BatchOptions(),
+        *,
+        prefixes: Sequence[str | None] | None = None,
+        deadline: float | None = None,
+    ) -> list[list[Hypothesis]]:
+        """Queue every sentence of one request and wait for all of them (in order)."""
+        if self._closed:
+            raise DrainingError("server is shutting down")
+        if len(self._queue) + len(texts) > self._limits.max_queue:
+            raise QueueFullError(self.pair, self._limits.max_queue, retry_after_s=1.0)
+        loop = asyncio.get_running_loop()
+        items = [
+            _Item(text, prefix, options, self._count_tokens(text), deadline, loop.create_future())
+            for text, prefix in zip(texts, prefixes or [None] * len(texts), strict=True)
+        ]
+        self._queue.extend(items)
+        self._metrics.queue_depth.labels(self.pair).set(len(self._queue))
+        self._wakeup.set()
+        try:
+            return list(await asyncio.gather(*(item.future for item in items)))
+        finally:
+            # A cancelled caller's sentences are skipped by the workers before decoding.
+            for item in items:
+                item.future.cancel()
+
+    async def _work(self) -> None:
+        while True:
+            batch = await self._next_batch()
+            if batch:
+                await self._decode(batch)
+
+    async def _next_batch(self) -> list[_Item]:
+        while not self._queue:
+            self._wakeup.clear()
+            await self._wakeup.wait()
+        first_seen = time.monotonic()
+        while (
+            len(self._queue) < self._limits.max_batch_size
+            and time.monotonic() - first_seen < self._limits.max_delay_s
+        ):
+            await asyncio.sleep(self._limits.max_delay_s / 4)
+        return self._take_batch()
+
+    def _take_batch(self) -> list[_Item]:
+        """Pop up to the limits, keeping only live items with the first item's options."""
+        batch: list[_Item] = []
+        tokens = 0
+        skipped: list[_Item] = []
+        now = time.monotonic()
+        while self._queue and len(batch) < self._limits.max_batch_size:
+            item = self._queue.popleft()
+            if item.future.done():
+                continue
+            if item.deadline is not None and now > item.deadline:
+                item.future.set_exception(DeadlineExceededError("deadline passed while queued"))
+                continue
+            if batch and (
+                item.options != batch[0].options
+                or tokens + item.tokens > self._limits.max_batch_tokens
+            ):
+                skipped.append(item)
+                if item.options == batch[0].options:
+                    break
+                continue
+            batch.append(item)
+            tokens += item.tokens
+        self._queue.extendleft(reversed(skipped))
+        self._metrics.queue_depth.labels(self.pair).set(len(self._queue))
+        if self._queue:
+            self._wakeup.set()
+        return batch
+
+    async def _decode(self, batch: list[_Item]) -> None:
+        started = time.monotonic()
+        for item in batch:
+            self._metrics.stage_duration.labels("queue", self.pair).observe(started - item.enqueued)
+        tokens = sum(item.tokens for item in batch)
+        self._metrics.batch_size.labels(self.pair).observe(len(batch))
+        self._metrics.batch_tokens.labels(self.pair).observe(tokens)
+        try:
+            results = await asyncio.to_thread(
+                self._run_batch,
+                [item.text for item in batch],
+                [item.prefix for item in batch],
+                batch[0].options,
+            )
+        except Exception as exc:  # an engine failure fails this batch's callers, not the worker
+            logger.exception("batch of %d failed for %s", len(batch), self.pair)
+            for item in batch:
+                if not item.future.done():
+                    item.future.set_exception(exc)
+            return
+        self._metrics.stage_duration.labels("decode", self.pair).observe(time.monotonic() - started)
+        self._metrics.tokens.labels(self.pair).inc(tokens)
+        for item, result in zip(batch, results, strict=True):
+            if not item.future.done():
+                item.future.set_result(result)

@@ -1,0 +1,135 @@
+"""One translation model: a CTranslate2 translator with its SentencePiece source and target models."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import ctranslate2
+import sentencepiece as spm
+
+from service.errors import ModelError
+
+logger = logging.getLogger(__name__)
+
+DEVICES = ("cpu", "cuda", "auto")
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One translation candidate."""
+
+    text: str
+    score: float
+    """Length-normalised log-probability, as CTranslate2 reports it."""
+    tokens: tuple[str, ...]
+
+
+class Engine:
+    """Translates and scores sentences with one converted model; safe to call from several threads.
+
+    The constructor mirrors `ctranslate2.Translator`; `target_token` is the OPUS-MT language token
+    (e.g. ">>ukr<<") that multilingual models expect at the start of the source.
+    """
+
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        inter_threads: int = 1,
+        intra_threads: int = 1,
+        source_spm: str = "source.spm",
+        target_spm: str = "target.spm",
+        beam_size: int = 2,
+        max_input_tokens: int = 200,
+    ) -> None:
+        if device not in DEVICES:
+            raise ModelError(f"device={device!r} is not accepted; use one of: {', '.join(DEVICES)}")
+        self.model_dir = model_dir
+        self.beam_size = beam_size
+        self.max_input_tokens = max_input_tokens
+        try:
+            self._source = spm.SentencePieceProcessor(model_file=str(model_dir / source_spm))
+            self._target = spm.SentencePieceProcessor(model_file=str(model_dir / target_spm))
+            self._translator = ctranslate2.Translator(
+                str(model_dir),
+                device=device,
+                compute_type=compute_type,
+                inter_threads=inter_threads,
+                intra_threads=intra_threads,
+            )
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise ModelError(f"cannot load model from {model_dir}: {exc}") from exc
+        self.compute_type = compute_type
+
+    def tokenize(self, text: str, target_token: str | None = None) -> list[str]:
+        """Source pieces of `text`, led by the target-language token when one is given."""
+        pieces: list[str] = self._source.encode(text, out_type=str)
+        return [target_token, *pieces] if target_token else pieces
+
+    def count_tokens(self, text: str) -> int:
+        """Number of source pieces of `text` (for batching budgets and input limits)."""
+        return len(self._source.encode(text))
+
+    def translate_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        target_token: str | None = None,
+        beam_size: int | None = None,
+        num_hypotheses: int = 1,
+        target_prefixes: Sequence[str | None] | None = None,
+        suppress_sequences: Sequence[str] | None = None,
+    ) -> list[list[Hypothesis]]:
+        """Translate `texts`; each result holds `num_hypotheses` candidates, best first."""
+        if not texts:
+            return []
+        source = [self.tokenize(text, target_token) for text in texts]
+        beam = max(beam_size or self.beam_size, num_hypotheses)
+        results = self._translator.translate_batch(
+            source,
+            beam_size=beam,
+            num_hypotheses=num_hypotheses,
+            target_prefix=self._prefixes(target_prefixes),
+            suppress_sequences=self._suppressed(suppress_sequences),
+            return_scores=True,
+            # Bound output by input so a degenerate model cannot loop to the global limit.
+            max_decoding_length=min(512, 2 * max(len(s) for s in source) + 16),
+            max_input_length=512,
+        )
+        return [
+            [
+                Hypothesis(self._target.decode(tokens), score, tuple(tokens))
+                for tokens, score in zip(result.hypotheses, result.scores, strict=True)
+            ]
+            for result in results
+        ]
+
+    def score_batch(
+        self, sources: Sequence[str], targets: Sequence[str], *, target_token: str | None = None
+    ) -> list[float]:
+        """Mean log-probability per target token of each (source, target) pair."""
+        if not sources:
+            return []
+        source = [self.tokenize(text, target_token) for text in sources]
+        target = [self._target.encode(text, out_type=str) for text in targets]
+        results = self._translator.score_batch(source, target)
+        return [sum(r.log_probs) / max(1, len(r.log_probs)) for r in results]
+
+    def _prefixes(self, prefixes: Sequence[str | None] | None) -> list[list[str]] | None:
+        if not prefixes or all(p is None for p in prefixes):
+            return None
+        return [self._target.encode(p, out_type=str) if p else [] for p in prefixes]
+
+    def _suppressed(self, words: Sequence[str] | None) -> list[list[str]] | None:
+        if not words:
+            return None
+        return [self._target.encode(word, out_type=str) for word in words]
+
+    def unload(self) -> None:
+        """Free the model's memory (the object cannot translate afterwards)."""
+        self._translator.unload_model()

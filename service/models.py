@@ -1,0 +1,206 @@
+"""The model registry: which converted models are installed and how each direction is served."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from service.engine import Engine
+from service.errors import ModelError, PairNotAvailableError
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "uk", "ru")
+PAIRS = tuple(f"{s}-{t}" for s in LANGUAGES for t in LANGUAGES if s != t)
+PIVOT_LANGUAGE = "en"
+DEMO_SUBDIR = "demo"
+REQUIRED_FILES = ("model.bin", "config.json")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What a model directory's `model.yaml` says about it."""
+
+    path: Path
+    name: str
+    pairs: tuple[str, ...]
+    version: str = ""
+    target_tokens: Mapping[str, str] = field(default_factory=dict)
+    source_spm: str = "source.spm"
+    target_spm: str = "target.spm"
+    demo: bool = False
+    license: str = ""
+    compute_type: str = ""
+
+    @classmethod
+    def read(cls, path: Path) -> ModelInfo:
+        """Parse and check `path/model.yaml`; raises ModelError naming the file and field."""
+        manifest = path / "model.yaml"
+        if not manifest.is_file():
+            raise ModelError(f"{path}: no model.yaml (install models with `tlumach models fetch`)")
+        try:
+            raw = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ModelError(f"{manifest}: unreadable: {exc}") from exc
+        if not isinstance(raw, dict):
+            raise ModelError(f"{manifest}: must be a mapping")
+        info = cls._from_mapping(path, manifest, raw)
+        info._check_files(manifest)
+        return info
+
+    @classmethod
+    def _from_mapping(cls, path: Path, manifest: Path, raw: dict[str, Any]) -> ModelInfo:
+        pairs = raw.get("pairs")
+        if not isinstance(pairs, list) or not pairs or any(p not in PAIRS for p in pairs):
+            raise ModelError(f"{manifest}: field pairs={pairs!r}; each must be one of {PAIRS}")
+        tokens = raw.get("target_tokens") or {}
+        if not isinstance(tokens, dict) or any(k not in LANGUAGES for k in tokens):
+            raise ModelError(f"{manifest}: field target_tokens must map {LANGUAGES} to tokens")
+        conversion = raw.get("conversion") or {}
+        return cls(
+            path=path,
+            name=str(raw.get("name") or path.name),
+            pairs=tuple(pairs),
+            version=str(raw.get("version") or ""),
+            target_tokens={str(k): str(v) for k, v in tokens.items()},
+            source_spm=str(raw.get("source_spm") or "source.spm"),
+            target_spm=str(raw.get("target_spm") or "target.spm"),
+            demo=bool(raw.get("demo", False)),
+            license=str(raw.get("license") or ""),
+            compute_type=str(conversion.get("quantization") or "")
+            if isinstance(conversion, dict)
+            else "",
+        )
+
+    def _check_files(self, manifest: Path) -> None:
+        for name in (*REQUIRED_FILES, self.source_spm, self.target_spm):
+            candidate = (self.path / name).resolve()
+            if not candidate.is_relative_to(self.path.resolve()):
+                raise ModelError(f"{manifest}: {name!r} points outside the model directory")
+            if not candidate.is_file():
+                raise ModelError(f"{manifest}: the directory lacks {name}")
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One model translating one direction."""
+
+    pair: str
+    engine: Engine
+    info: ModelInfo
+
+    @property
+    def target_token(self) -> str | None:
+        """The token multilingual models need at the start of the source, if any."""
+        return self.info.target_tokens.get(self.pair.split("-")[1])
+
+
+@dataclass(frozen=True)
+class Route:
+    """How one direction is served: one leg, or two through the pivot language."""
+
+    pair: str
+    legs: tuple[Leg, ...]
+
+    @property
+    def pivot(self) -> bool:
+        """True when the route goes through another language."""
+        return len(self.legs) > 1
+
+    @property
+    def name(self) -> str:
+        """Leg pairs joined by '+', e.g. 'uk-en+en-ru'."""
+        return "+".join(leg.pair for leg in self.legs)
+
+
+EngineFactory = Callable[[ModelInfo], Engine]
+
+
+class ModelRegistry:
+    """Loads every model directory once at start and answers which directions are served."""
+
+    def __init__(self, models_dir: Path, engine_factory: EngineFactory) -> None:
+        self.models_dir = models_dir
+        self._engine_factory = engine_factory
+        self.models: list[ModelInfo] = []
+        self.failures: dict[str, str] = {}
+        """Directory name -> why it was refused."""
+        self._legs: dict[str, Leg] = {}
+        self.routes: dict[str, Route] = {}
+
+    def load(self) -> None:
+        """Load real models, then demo models for the directions no real model serves."""
+        for directory in self._candidates(self.models_dir):
+            self._load_directory(directory, demo_allowed=False)
+        for directory in self._candidates(self.models_dir / DEMO_SUBDIR):
+            self._load_directory(directory, demo_allowed=True)
+        self.routes = self._build_routes()
+        if any(leg.info.demo for leg in self._legs.values()):
+            logger.warning(
+                "serving DEMO models for %s: tiny models for trying the service, not for "
+                "production; install real ones with `tlumach models fetch`",
+                ", ".join(sorted(p for p, leg in self._legs.items() if leg.info.demo)),
+            )
+
+    @staticmethod
+    def _candidates(directory: Path) -> list[Path]:
+        if not directory.is_dir():
+            return []
+        return sorted(
+            p
+            for p in directory.iterdir()
+            if p.is_dir() and p.name != DEMO_SUBDIR and not p.name.startswith(".")
+        )
+
+    def _load_directory(self, directory: Path, *, demo_allowed: bool) -> None:
+        try:
+            info = ModelInfo.read(directory)
+            wanted = [pair for pair in info.pairs if pair not in self._legs]
+            if not wanted:
+                logger.info("model %s not loaded: its pairs are served already", directory.name)
+                return
+            engine = self._engine_factory(info)
+        except ModelError as exc:
+            self.failures[directory.name] = str(exc)
+            logger.error("refused model directory %s: %s", directory, exc)
+            return
+        if info.demo and not demo_allowed:
+            logger.warning("model %s is marked demo", directory.name)
+        self.models.append(info)
+        for pair in wanted:
+            self._legs[pair] = Leg(pair, engine, info)
+        logger.info("loaded model %s for %s", info.name, ", ".join(wanted))
+
+    def _build_routes(self) -> dict[str, Route]:
+        routes = {pair: Route(pair, (leg,)) for pair, leg in self._legs.items()}
+        for pair in PAIRS:
+            source, target = pair.split("-")
+            first = self._legs.get(f"{source}-{PIVOT_LANGUAGE}")
+            second = self._legs.get(f"{PIVOT_LANGUAGE}-{target}")
+            if pair not in routes and first and second:
+                routes[pair] = Route(pair, (first, second))
+        return routes
+
+    @property
+    def legs(self) -> Mapping[str, Leg]:
+        """Loaded direct legs by pair."""
+        return self._legs
+
+    def route(self, source: str, target: str) -> Route:
+        """The route for a direction; raises PairNotAvailableError listing the served pairs."""
+        pair = f"{source}-{target}"
+        route = self.routes.get(pair)
+        if route is None:
+            served = ", ".join(sorted(self.routes)) or "none (install models: tlumach models fetch)"
+            raise PairNotAvailableError(f"pair {pair} is not served; served pairs: {served}")
+        return route
+
+    def close(self) -> None:
+        """Unload every engine."""
+        for engine in {id(leg.engine): leg.engine for leg in self._legs.values()}.values():
+            engine.unload()
