@@ -138,12 +138,15 @@ class Batcher:
         while not self._queue:
             self._wakeup.clear()
             await self._wakeup.wait()
-        first_seen = time.monotonic()
-        while (
-            len(self._queue) < self._limits.max_batch_size
-            and time.monotonic() - first_seen < self._limits.max_delay_s
-        ):
-            await asyncio.sleep(self._limits.max_delay_s / 4)
+        # Wait a little for company unless the batch is full already; each arrival wakes us.
+        until = time.monotonic() + self._limits.max_delay_s
+        while len(self._queue) < self._limits.max_batch_size:
+            remaining = until - time.monotonic()
+            if remaining <= 0:
+                break
+            self._wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), remaining)
         return self._take_batch()
 
     def _take_batch(self) -> list[_Item]:

@@ -1,4 +1,4 @@
-"""Service settings: one frozen record, read once at start from defaults, a file, the environment."""
+"""Service settings: one frozen record, read once at start from defaults, file and environment."""
 
 from __future__ import annotations
 
@@ -59,13 +59,13 @@ class Settings:
     max_text_chars: int = 100_000
     max_request_chars: int = 500_000
     max_input_tokens: int = 200
-    """Sentences longer than this many source tokens are split before decoding (Marian caps at 512)."""
+    """Sentences longer than this many source tokens are split before decoding (Marian: 512)."""
     stream_window: int = 16
     grace_period_s: float = 20.0
     log_format: str = "text"
     log_level: str = "INFO"
     glossary_watch_interval_s: float = 5.0
-    """How often glossary files are checked for changes; 0 disables watching (SIGHUP still reloads)."""
+    """Seconds between checks of glossary files for changes; 0 disables (SIGHUP still reloads)."""
 
     def __post_init__(self) -> None:
         _check_choice("device", self.device, DEVICES)

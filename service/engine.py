@@ -1,4 +1,4 @@
-"""One translation model: a CTranslate2 translator with its SentencePiece source and target models."""
+"""One translation model: a CTranslate2 translator with its source and target SentencePiece."""
 
 from __future__ import annotations
 

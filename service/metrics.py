@@ -98,7 +98,7 @@ class Metrics:
         )
         self.model_info = Gauge(
             "tlumach_model_info",
-            "Loaded models (value 1) with their name, compute type and whether they are demo models.",
+            "Loaded models (value 1): name, compute type and whether they are demo models.",
             ("pair", "model", "compute_type", "demo"),
             registry=registry,
         )
