@@ -1,0 +1,20 @@
+"""Text formats: turn an article into sentence units and rebuild it around their translations."""
+
+from __future__ import annotations
+
+from service.errors import InvalidArgumentError
+from service.markup.document import Document, Rendered
+from service.markup.plain import parse_plain
+
+__all__ = ["FORMATS", "Document", "Rendered", "parse"]
+
+FORMATS = ("plain", "markdown", "html")
+
+
+def parse(text: str, text_format: str, language: str) -> Document:
+    """Parse `text` written in `text_format` (plain, markdown or html) and `language`."""
+    if text_format == "plain":
+        return parse_plain(text, language)
+    raise InvalidArgumentError(
+        "text_format", f"unknown format {text_format!r}; accepted: {', '.join(FORMATS)}"
+    )

@@ -1,0 +1,17 @@
+"""Plain text: every sentence is a unit, everything between sentences is kept as sent."""
+
+from __future__ import annotations
+
+from service.markup.document import Document, DocumentBuilder
+from service.segment import split_text
+
+
+def parse_plain(text: str, language: str) -> Document:
+    """Split plain text into sentence units; layout between them is literal."""
+    builder = DocumentBuilder()
+    for piece in split_text(text, language):
+        if piece.translate:
+            builder.add_unit(piece.text)
+        else:
+            builder.literal(piece.text)
+    return builder.build()
