@@ -66,6 +66,12 @@ class Metrics:
             ("pair",),
             registry=registry,
         )
+        self.queue_capacity = Gauge(
+            "tlumach_queue_capacity_sentences",
+            "Most sentences a pair's queue holds before answering RESOURCE_EXHAUSTED.",
+            ("pair",),
+            registry=registry,
+        )
         self.inflight = Gauge(
             "tlumach_inflight_requests",
             "Translation requests being served now.",
