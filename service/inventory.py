@@ -1,0 +1,155 @@
+"""What a models directory holds: sizes, provenance, routes, and a load-and-translate check."""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.engine import Engine
+from service.errors import ModelError
+from service.install import installed_record
+from service.models import DEMO_SUBDIR, PAIRS, PIVOT_LANGUAGE, ModelInfo
+
+# One ordinary news sentence per source language: enough to prove the model decodes.
+CANARIES: Mapping[str, str] = {
+    "en": "The government approved the new budget on Monday.",
+    "uk": "Уряд ухвалив новий бюджет у понеділок.",
+    "ru": "Правительство одобрило новый бюджет в понедельник.",
+}
+
+
+@dataclass(frozen=True)
+class InstalledModel:
+    """One model directory as `tlumach models list` reports it."""
+
+    path: Path
+    info: ModelInfo | None
+    """None when the directory would be refused by the server; `error` says why."""
+    error: str = ""
+    size_bytes: int = 0
+    origin: str = ""
+    sha256: str = ""
+
+    @property
+    def label(self) -> str:
+        """Directory name, prefixed with demo/ for bundled demo models."""
+        return (
+            f"{DEMO_SUBDIR}/{self.path.name}"
+            if self.path.parent.name == DEMO_SUBDIR
+            else (self.path.name)
+        )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Outcome of loading one model and translating the canary in each of its directions."""
+
+    label: str
+    ok: bool
+    load_s: float = 0.0
+    rss_mib: float = 0.0
+    rss_added_mib: float = 0.0
+    outputs: Mapping[str, str] | None = None
+    error: str = ""
+
+
+def scan(models_dir: Path) -> list[InstalledModel]:
+    """Every model directory under `models_dir` and `models_dir/demo`, real ones first."""
+    found: list[InstalledModel] = []
+    for parent in (models_dir, models_dir / DEMO_SUBDIR):
+        if not parent.is_dir():
+            continue
+        for path in sorted(parent.iterdir()):
+            if path.is_dir() and not path.name.startswith(".") and path.name != DEMO_SUBDIR:
+                found.append(_describe(path))
+    return found
+
+
+def _describe(path: Path) -> InstalledModel:
+    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    record = installed_record(path) or {}
+    origin = record.get("origin") if isinstance(record.get("origin"), dict) else {}
+    assert isinstance(origin, dict)
+    where = str(origin.get("url") or origin.get("path") or origin.get("source") or "")
+    try:
+        info = ModelInfo.read(path)
+    except ModelError as exc:
+        return InstalledModel(path, None, str(exc), size, where)
+    return InstalledModel(path, info, "", size, where, str(origin.get("sha256") or ""))
+
+
+def routes(models: Sequence[InstalledModel]) -> dict[str, str]:
+    """How each direction would be served: 'direct <dir>', 'pivot a-en+en-b', or absent.
+
+    Mirrors the registry: a real model wins over a demo model for the same pair.
+    """
+    owner: dict[str, str] = {}
+    for model in sorted(models, key=lambda m: m.info.demo if m.info else True):
+        for pair in model.info.pairs if model.info else ():
+            owner.setdefault(pair, model.label)
+    served = {pair: f"direct {label}" for pair, label in owner.items()}
+    for pair in PAIRS:
+        source, target = pair.split("-")
+        legs = (f"{source}-{PIVOT_LANGUAGE}", f"{PIVOT_LANGUAGE}-{target}")
+        if pair not in served and all(leg in owner for leg in legs):
+            served[pair] = "pivot " + "+".join(legs)
+    return served
+
+
+def verify(model: InstalledModel, *, device: str = "cpu") -> Verification:
+    """Load the model with the serving engine and translate a canary sentence per direction."""
+    info = model.info
+    if info is None:
+        return Verification(model.label, False, error=model.error)
+    before = rss_mib()
+    started = time.perf_counter()
+    try:
+        engine = Engine(
+            info.path,
+            device=device,
+            compute_type=info.compute_type or "default",
+            source_spm=info.source_spm,
+            target_spm=info.target_spm,
+        )
+    except ModelError as exc:
+        return Verification(model.label, False, error=str(exc))
+    load_s = time.perf_counter() - started
+    after = rss_mib()
+    try:
+        outputs = _translate_canaries(engine, info)
+    finally:
+        engine.unload()
+    ok = all(text.strip() for text in outputs.values())
+    return Verification(
+        model.label,
+        ok,
+        load_s,
+        after,
+        after - before,
+        outputs,
+        "" if ok else "empty translation",
+    )
+
+
+def _translate_canaries(engine: Engine, info: ModelInfo) -> dict[str, str]:
+    outputs: dict[str, str] = {}
+    for pair in info.pairs:
+        source, target = pair.split("-")
+        result = engine.translate_batch(
+            [CANARIES[source]], target_token=info.target_tokens.get(target)
+        )
+        outputs[pair] = result[0][0].text
+    return outputs
+
+
+def rss_mib() -> float:
+    """Resident memory of this process now (peak on systems without /proc)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
