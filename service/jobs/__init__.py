@@ -1,0 +1,1 @@
+"""Batch translation jobs: inputs, file formats, plans, atomic outputs and the resume journal."""

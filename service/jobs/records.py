@@ -1,0 +1,84 @@
+"""Value records shared by the job layer and the client that serves it (no gRPC here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+# Markup the server understands for a text; the job layer picks one per segment.
+TEXT_FORMATS = ("plain", "markdown", "html")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One text of a document to translate, with the markup the server should respect."""
+
+    text: str
+    text_format: str = "plain"
+
+
+@dataclass(frozen=True)
+class TermRecord:
+    """What glossary enforcement did with one term occurrence (mirror of the API's TermReport)."""
+
+    entry_id: str
+    glossary_id: str
+    source_text: str
+    target_text: str
+    outcome: str
+    grammatical_case: str = ""
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class TextResult:
+    """The translation of one segment."""
+
+    text: str
+    source_language: str = ""
+    route: str = ""
+    terms: tuple[TermRecord, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """Segments of one format going to one target language with the same options."""
+
+    texts: tuple[str, ...]
+    text_format: str
+    target_language: str
+    source_language: str = ""
+    glossary_ids: tuple[str, ...] = ()
+    beam_size: int = 0
+    request_id: str = ""
+
+
+class TranslationFailedError(Exception):
+    """A batch failed for good (after any retries); `code` is the gRPC status name."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class Translator(Protocol):
+    """What the job runner needs from a client: translate one batch, in order."""
+
+    async def translate(self, batch: BatchRequest) -> list[TextResult]:
+        """Results in the order of `batch.texts`; raises TranslationFailedError."""
+        ...
+
+
+@dataclass
+class Tally:
+    """Counters for the end-of-run summary."""
+
+    files_done: int = 0
+    files_skipped: int = 0
+    files_failed: int = 0
+    characters: int = 0
+    texts: int = 0
+    term_outcomes: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
