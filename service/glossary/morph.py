@@ -1,0 +1,255 @@
+"""Word paradigms from pymorphy3's uk/ru dictionaries, chosen by glossary metadata."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pymorphy3
+import pymorphy3.units
+
+from service.glossary.model import CASES
+from service.glossary.wordshape import normalize, restore_apostrophe, restore_case
+
+_GENDER_TAGS = {"masculine": "masc", "feminine": "femn", "neuter": "neut"}
+# uk long adjective forms (нижняя, нижнюю) are archaic; never accept them as variants.
+_ARCHAIC_UK_ADJECTIVE = ("яя", "ая", "юю", "ую", "єє", "еє")
+_UK_LONG_DATIVE = ("ові", "еві", "єві")
+
+
+@dataclass(frozen=True)
+class WordParadigm:
+    """One word's forms per case: the preferred form first, then accepted variants."""
+
+    forms: Mapping[str, tuple[str, ...]]
+    guessed: bool = False
+
+    def preferred(self, case: str) -> str:
+        """The form to generate for `case`."""
+        return self.forms[case][0]
+
+
+def frozen(word: str) -> WordParadigm:
+    """The paradigm of a word that never changes."""
+    return WordParadigm(dict.fromkeys(CASES, (word,)))
+
+
+@dataclass(frozen=True)
+class WordSpec:
+    """What a glossary says about one word: the metadata that picks its parse."""
+
+    lang: str
+    gender: str | None
+    plural: bool
+    animate: bool
+    role: str = "common"
+    """"place", "surname", "given" or "common": which dictionary tag to prefer."""
+
+
+_ROLE_TAGS = {"place": "Geox", "surname": "Surn", "given": "Name"}
+
+
+class Morphology:
+    """pymorphy3 analyzers for uk and ru, built once; inflects nouns and adjectives."""
+
+    def __init__(self, *, hidden: Callable[[str], bool] | None = None) -> None:
+        self._analyzers = {lang: pymorphy3.MorphAnalyzer(lang=lang) for lang in ("uk", "ru")}
+        # The guessers alone (no dictionary lookup), to treat a word as unknown: what the
+        # external benchmark needs to test the unknown-word path on words the dictionary knows.
+        self._guessers = {
+            lang: pymorphy3.MorphAnalyzer(lang=lang, units=_guesser_units(lang))
+            for lang in ("uk", "ru")
+        }
+        self._hidden = hidden or (lambda _word: False)
+
+    def parses(self, lang: str, word: str) -> list[Any]:
+        """Every parse of `word`, from the guessers only when the word is hidden."""
+        key = normalize(word)
+        analyzer = self._guessers[lang] if self._hidden(key) else self._analyzers[lang]
+        return list(analyzer.parse(key))
+
+    def knows(self, lang: str, word: str, tag: str) -> bool:
+        """True when the dictionary (not a guess) has `word` with grammeme `tag`."""
+        return any(_is_known(p) and tag in _grammemes(p) for p in self.parses(lang, word))
+
+    def is_fixed(self, lang: str, word: str, spec: WordSpec) -> bool:
+        """True when the dictionary lists `word` (in this role) only as indeclinable."""
+        known = [p for p in self._noun_candidates(word, spec) if _is_known(p)]
+        return bool(known) and all("Fixd" in _grammemes(p) for p in known)
+
+    def noun(self, word: str, spec: WordSpec) -> WordParadigm | None:
+        """The paradigm of a noun, or None when no parse fits the metadata."""
+        candidates = self._noun_candidates(word, spec)
+        if not candidates:
+            return None
+        parse = min(candidates, key=lambda p: _noun_rank(p, spec))
+        if "Fixd" in _grammemes(parse):
+            return WordParadigm(frozen(word).forms, guessed=not _is_known(parse))
+        table = _collect(parse.lexeme, spec.plural, lambda tag: True)
+        return _finish(word, spec, table, guessed=not _is_known(parse), adjective=False)
+
+    def adjective(self, word: str, spec: WordSpec) -> WordParadigm | None:
+        """The paradigm of an adjective agreeing with a head of spec's gender, number, animacy."""
+        gender = None if spec.plural else _GENDER_TAGS.get(spec.gender or "masculine", "masc")
+        candidates = [
+            p
+            for p in self.parses(spec.lang, word)
+            if p.tag.POS == "ADJF"
+            and p.tag.case == "nomn"
+            and _number_ok(p, spec.plural)
+            and (gender is None or gender in _grammemes(p))
+        ]
+        if not candidates:
+            return None
+        parse = min(candidates, key=lambda p: (not _is_known(p), -p.score))
+
+        def agrees(tag: Any) -> bool:
+            return tag.POS == "ADJF" and (gender is None or gender in tag.grammemes)
+
+        table = _collect(parse.lexeme, spec.plural, agrees)
+        return _finish(word, spec, table, guessed=not _is_known(parse), adjective=True)
+
+    def is_adjective(self, lang: str, word: str) -> bool:
+        """True when the best-scored nominative reading of `word` is an adjective."""
+        readings = [p for p in self.parses(lang, word) if p.tag.case == "nomn"]
+        return bool(readings) and readings[0].tag.POS == "ADJF"
+
+    def _noun_candidates(self, word: str, spec: WordSpec) -> list[Any]:
+        wanted_gender = None if spec.plural else _GENDER_TAGS.get(spec.gender or "")
+        animacy = "anim" if spec.animate else "inan"
+        return [
+            p
+            for p in self.parses(spec.lang, word)
+            if p.tag.POS == "NOUN"
+            and p.tag.case == "nomn"
+            and _number_ok(p, spec.plural)
+            and (
+                wanted_gender is None or _grammemes(p) & {wanted_gender, "ms-f"} or not p.tag.gender
+            )
+            and (not p.tag.animacy or animacy in _grammemes(p))
+        ]
+
+
+def _guesser_units(lang: str) -> list[Any]:
+    units: list[Any] = [
+        pymorphy3.units.NumberAnalyzer(),
+        pymorphy3.units.PunctuationAnalyzer(),
+        pymorphy3.units.LatinAnalyzer(),
+        [pymorphy3.units.UnknownPrefixAnalyzer(), pymorphy3.units.KnownSuffixAnalyzer()],
+        pymorphy3.units.UnknAnalyzer(),
+    ]
+    return units
+
+
+def _grammemes(parse: Any) -> frozenset[str]:
+    # Comparing a tag attribute with a grammeme the language lacks (uk has no ms-f) raises.
+    return frozenset(str(grammeme) for grammeme in parse.tag.grammemes)
+
+
+def _is_known(parse: Any) -> bool:
+    return bool(parse.is_known)
+
+
+def _number_ok(parse: Any, plural: bool) -> bool:
+    is_plural = bool(_grammemes(parse) & {"plur", "Pltm"})
+    return is_plural == plural
+
+
+def _noun_rank(parse: Any, spec: WordSpec) -> tuple[bool, bool, bool, float]:
+    preferred_tag = _ROLE_TAGS.get(spec.role)
+    has_tag = preferred_tag is not None and preferred_tag in _grammemes(parse)
+    # A man's or a place's name that the dictionary marks indeclinable is often a woman's
+    # reading (Шевченко femn Fixd); declining readings win unless nothing else fits.
+    return (not _is_known(parse), not has_tag, "Fixd" in _grammemes(parse), -parse.score)
+
+
+def _collect(
+    lexeme: Iterable[Any], plural: bool, keep: Callable[[Any], bool]
+) -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {case: [] for case in CASES}
+    for form in lexeme:
+        tag = form.tag
+        case = str(tag.case)
+        if (
+            case in table
+            and _number_ok(form, plural)
+            and keep(tag)
+            and form.word not in table[case]
+        ):
+            table[case].append(form.word)
+    return table
+
+
+def _finish(
+    word: str, spec: WordSpec, table: dict[str, list[str]], *, guessed: bool, adjective: bool
+) -> WordParadigm | None:
+    if any(not forms for forms in table.values()):
+        return None
+    table["nomn"] = [normalize(word)]
+    like = table["gent"][0] if spec.animate else table["nomn"][0]
+    if adjective and (spec.plural or spec.gender not in ("feminine", "neuter")):
+        # Masculine and plural accusative: nominative when inanimate, genitive when animate.
+        table["accs"] = [like]
+    elif like in table["accs"]:
+        table["accs"] = [like]
+    stem = _common_prefix([table[case][0] for case in ("gent", "datv", "ablt")])
+    ordered: dict[str, tuple[str, ...]] = {}
+    for case in CASES:
+        ranked = sorted(table[case], key=lambda form: _form_rank(spec, case, form, stem))
+        kept = [ranked[0]] + [
+            form for form in ranked[1:] if _acceptable_variant(spec, form, stem, adjective)
+        ]
+        if case in ("nomn", "accs"):
+            kept = kept[:1]
+        ordered[case] = tuple(_surface(word, form) for form in kept)
+    return WordParadigm(ordered, guessed=guessed)
+
+
+def _common_prefix(words: list[str]) -> str:
+    prefix = words[0]
+    for word in words[1:]:
+        while not word.startswith(prefix):
+            prefix = prefix[:-1]
+    return prefix
+
+
+def _surface(word: str, form: str) -> str:
+    """The dictionary form written like the glossary word: case, apostrophe, е for ё."""
+    if "ё" not in word.lower():
+        form = form.replace("ё", "е")  # Russian news writes е; ё only where the user did
+    return restore_apostrophe(word, restore_case(word, form))
+
+
+def _acceptable_variant(spec: WordSpec, form: str, stem: str, adjective: bool) -> bool:
+    if not form.startswith(stem):
+        return False  # junk stems such as київі next to києві
+    return not (spec.lang == "uk" and adjective and form.endswith(_ARCHAIC_UK_ADJECTIVE))
+
+
+def _form_rank(spec: WordSpec, case: str, form: str, stem: str) -> tuple[int, int]:
+    """Lower is preferred: the house style for choosing among a case's standard forms."""
+    if not form.startswith(stem):
+        return 1, 0
+    # The ending after the shared stem: Києв|і is not a long dative, Бєлгород|ові is.
+    ending = form[len(stem) :]
+    if spec.lang == "ru":
+        # Instrumental -ой/-ей is the neutral norm; -ою/-ею is bookish.
+        return 0, 1 if case == "ablt" and ending.endswith(("ою", "ею")) else 0
+    if case == "datv":
+        return 0, 1 if ending in _UK_LONG_DATIVE else 0
+    if case == "loct":
+        return 0, _uk_locative_rank(spec, ending, stem)
+    return 0, 0
+
+
+def _uk_locative_rank(spec: WordSpec, ending: str, stem: str) -> int:
+    if ending in _UK_LONG_DATIVE:
+        return 0 if spec.animate else 3
+    if ending.endswith("ому"):
+        return 0  # adjectives: у Нижньому Новгороді (-ім is the variant)
+    # After к/г/х the locative takes -у (у Курську); otherwise -і (у Києві, Харкові).
+    velar = stem[-1:] in ("к", "г", "х")
+    if ending in ("у", "ю"):
+        return 0 if velar else 2
+    return 1
