@@ -16,6 +16,8 @@ from service.glossary.model import Glossary
 __all__ = [
     "FORMATS",
     "MAX_GLOSSARY_BYTES",
+    "check_size",
+    "decode_text",
     "dump_table",
     "dump_yaml",
     "format_for_path",
@@ -55,12 +57,7 @@ def parse_glossary(
     """
     if fmt not in FORMATS:
         raise GlossaryError(f"unknown format {fmt!r}; accepted: {', '.join(FORMATS)}", file=source)
-    size = len(data.encode("utf-8") if isinstance(data, str) else data)
-    if size > MAX_GLOSSARY_BYTES:
-        raise GlossaryError(
-            f"{size} bytes is over the limit of {MAX_GLOSSARY_BYTES} bytes per glossary",
-            file=source,
-        )
+    check_size(data, source)
     if fmt == "tbx":
         return parse_tbx(data, glossary_id=glossary_id, source=source, name=name)
     if fmt == "tmx":
@@ -77,6 +74,16 @@ def parse_glossary(
         column_languages=column_languages,
         name=name,
     )
+
+
+def check_size(data: str | bytes, source: str) -> None:
+    """Refuses a glossary over MAX_GLOSSARY_BYTES before any parser sees it."""
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
+    if size > MAX_GLOSSARY_BYTES:
+        raise GlossaryError(
+            f"{size} bytes is over the limit of {MAX_GLOSSARY_BYTES} bytes per glossary",
+            file=source,
+        )
 
 
 def read_glossary_file(

@@ -1,0 +1,82 @@
+"""Checking a glossary end to end: parse, validate and compile, collecting every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from service.errors import GlossaryError
+from service.glossary.io import check_size, decode_text, parse_glossary
+from service.glossary.io_yaml import read_yaml
+from service.glossary.model import CompiledGlossary, Glossary
+from service.glossary.problem import ERROR, Problem
+from service.glossary.validate import validate
+
+
+class GlossaryCompiler(Protocol):
+    """What the store and the checks need of `service.glossary.compile.Compiler`."""
+
+    def compile(self, glossary: Glossary) -> CompiledGlossary:
+        """Compile every entry; raises GlossaryError naming file, entry and field."""
+        ...
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of a check: the compiled glossary when it has no errors, and every problem."""
+
+    glossary: Glossary | None
+    compiled: CompiledGlossary | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing stops the glossary from loading."""
+        return self.compiled is not None and not any(p.is_error for p in self.problems)
+
+
+def check_glossary(
+    data: str | bytes,
+    *,
+    fmt: str,
+    glossary_id: str,
+    source: str,
+    compiler: GlossaryCompiler,
+    column_languages: tuple[str, ...] | None = None,
+) -> CheckResult:
+    """Parse, validate and compile `data`, storing nothing; never raises GlossaryError."""
+    problems: list[Problem] = []
+    glossary: Glossary | None
+    try:
+        if fmt == "yaml":  # list every structural problem, not only the first
+            check_size(data, source)
+            text = decode_text(data, source) if isinstance(data, bytes) else data
+            glossary, problems = read_yaml(text, glossary_id=glossary_id, source=source)
+        else:
+            glossary = parse_glossary(
+                data,
+                fmt=fmt,
+                glossary_id=glossary_id,
+                source=source,
+                column_languages=column_languages,
+            )
+    except GlossaryError as error:
+        return CheckResult(None, None, (problem_from_error(error),))
+    if glossary is None:
+        return CheckResult(None, None, tuple(problems))
+    problems += validate(glossary)
+    compiled = None
+    if not any(problem.is_error for problem in problems):
+        try:
+            compiled = compiler.compile(glossary)
+        except GlossaryError as error:
+            problems.append(problem_from_error(error))
+    return CheckResult(glossary, compiled, tuple(problems))
+
+
+def problem_from_error(error: GlossaryError) -> Problem:
+    """A GlossaryError as a Problem, its message without the `file .., entry ..:` prefix."""
+    message = str(error)
+    if error.file or error.entry or error.field:
+        message = message.split(": ", 1)[-1]
+    return Problem(ERROR, error.entry, error.field, message, error.file)
