@@ -74,7 +74,9 @@ def _describe(path: Path) -> InstalledModel:
     record = installed_record(path) or {}
     origin = record.get("origin") if isinstance(record.get("origin"), dict) else {}
     assert isinstance(origin, dict)
-    where = str(origin.get("url") or origin.get("path") or origin.get("source") or "")
+    where = str(origin.get("url") or "")
+    if origin.get("source") == "local":
+        where = f"{origin.get('path')} (from disk; release {where or 'unknown'})"
     try:
         info = ModelInfo.read(path)
     except ModelError as exc:
