@@ -106,9 +106,8 @@ def build_glossary(
         taken.add(entry_id)
         entries.append(_entry(record, entry_id))
     used = {language for entry in entries for language in entry.terms}
-    languages = tuple(lang for lang in LANGUAGES if lang in used) + tuple(
-        sorted(used - set(LANGUAGES))
-    )
+    # Unknown codes stay out: validation reports them once, on the entry that has them.
+    languages = tuple(lang for lang in LANGUAGES if lang in used)
     return Glossary(
         id=glossary_id,
         name=name or glossary_id,

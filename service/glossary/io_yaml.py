@@ -157,9 +157,8 @@ class _Reader:
         languages = self.string_list(document.get("languages"), "", "languages")
         if languages is None:
             used = {language for entry in entries for language in entry.terms}
-            languages = tuple(lang for lang in LANGUAGES if lang in used) + tuple(
-                sorted(used - set(LANGUAGES))
-            )
+            # Unknown codes stay out: validation reports them once, on the entry that has them.
+            languages = tuple(lang for lang in LANGUAGES if lang in used)
         version = document.get("version", "1")
         if not isinstance(version, str | int | float) or isinstance(version, bool):
             self.error("", "version", "must be a string or a number")
