@@ -21,7 +21,7 @@ _KINDS: tuple[tuple[str, str], ...] = (
     # (km, грн) stay outside so the model translates them; symbol units travel with the number.
     (
         "number",
-        rf"(?<![\w.,:]){_CURRENCY}?\s?(?:\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}}(?!\d))+|\d+)"
+        rf"(?<![\w.,:])(?:{_CURRENCY}\s?)?(?:\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}}(?!\d))+|\d+)"
         rf"(?:[.,:]\d+)*(?:\s?(?:%|‰|°[CF]?|{_CURRENCY}))?(?!\w)",
     ),
 )
