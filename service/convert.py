@@ -136,6 +136,12 @@ def convert(
         raise ModelError(
             f"quantization={quantization!r} is not accepted; use one of: {', '.join(QUANTIZATIONS)}"
         )
+    if quantization == "bfloat16" and importlib.util.find_spec("torch") is None:
+        # numpy has no bfloat16 type, so CTranslate2's converter needs torch to write one.
+        raise ModelError(
+            "quantization=bfloat16 needs torch: install the `convert` extra "
+            "(pip install 'tlumach[convert]') or choose int8, int16 or float32"
+        )
     converter = _converter(layout)
     try:
         converter.convert(str(output_dir), quantization=quantization)

@@ -113,7 +113,9 @@ def verify(model: InstalledModel, *, device: str = "cpu") -> Verification:
         engine = Engine(
             info.path,
             device=device,
-            compute_type=info.compute_type or "default",
+            # "default" keeps the stored quantization where the device supports it and converts
+            # otherwise (float16 on a CPU), so verify checks the model as installed.
+            compute_type="default",
             source_spm=info.source_spm,
             target_spm=info.target_spm,
         )

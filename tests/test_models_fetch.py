@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import io
 import json
 import zipfile
@@ -370,3 +371,19 @@ def test_checksum_error_carries_both_values(tmp_path: Path) -> None:
     error = ChecksumMismatchError(tmp_path / "x.zip", "a" * 64, "b" * 64)
     assert error.expected == "a" * 64
     assert error.found == "b" * 64
+
+
+def test_bfloat16_without_torch_names_the_extra(
+    tmp_path: Path, release_zip: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if importlib.util.find_spec("torch") is not None:
+        pytest.skip("torch is installed; bfloat16 conversion works")
+    archive = tmp_path / "release.zip"
+    archive.write_bytes(release_zip)
+    manifest = write_manifest(tmp_path / "models.yaml", "http://127.0.0.1:9/x.zip", None)
+    assert (
+        fetch(tmp_path, manifest, "en-uk", "--from", str(archive), "--quantization", "bfloat16")
+        == 1
+    )
+    assert "bfloat16 needs torch" in capsys.readouterr().err
+    assert not (tmp_path / "models" / "en-uk").exists()
