@@ -88,9 +88,9 @@ def download(
             if isinstance(exc, urllib.error.HTTPError) and exc.code in _FINAL_STATUS:
                 raise ModelError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
             if attempt == retry.attempts:
+                resume = f"; run again to resume from {part}" if part.exists() else ""
                 raise ModelError(
-                    f"cannot download {url} after {attempt} attempts: {exc}; "
-                    f"run again to resume from {part}"
+                    f"cannot download {url} after {attempt} attempts: {exc}{resume}"
                 ) from exc
             wait = retry.backoff_s * 2 ** (attempt - 1)
             logger.warning("download interrupted (%s); retry %d in %.1fs", exc, attempt, wait)
