@@ -1,0 +1,309 @@
+"""Glossary enforcement on a terminology set: term accuracy, pastes, false repairs, latency.
+
+Run: PYTHONPATH=. .venv/bin/python bench/terms.py --glossary ../shared/eval/glossary.yaml \
+        --gold ../shared/eval/glossary-gold.yaml --data ../shared/eval/eval_dev.jsonl [--mode model]
+
+`--glossary` is what gets compiled (the project's Compiler) and enforced; `--gold` (hand-checked
+paradigms) is used only for scoring. `--mode drafts` enforces on each item's given draft without a
+model (verify/repair rules only); `--mode model` translates each source with the installed model
+(n-best) and enforces with the model's scores and prefix-forced decoding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from service.engine import Hypothesis
+from service.glossary.compile import Compiler
+from service.glossary.enforce import Decoder, Enforcer, EngineDecoder
+from service.glossary.io import load_glossary
+from service.glossary.model import CompiledEntry
+from service.glossary.report import EnforcementResult
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class GoldEntry:
+    """Hand-checked accepted forms of one entry per language (scoring only)."""
+
+    accepted: dict[str, frozenset[str]]
+    nominative: dict[str, frozenset[str]]
+    forbidden: dict[str, frozenset[str]]
+
+
+def load_gold(path: Path) -> dict[str, GoldEntry]:
+    """Entry id -> gold forms, from a glossary-gold.yaml file."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    gold: dict[str, GoldEntry] = {}
+    for entry in raw["entries"]:
+        accepted: dict[str, set[str]] = defaultdict(set)
+        nominative: dict[str, set[str]] = defaultdict(set)
+        for key in ("forms", "forms_alt"):
+            for lang, forms in (entry.get(key) or {}).items():
+                accepted[lang].update(forms.values())
+                nominative[lang].update(v for c, v in forms.items() if c.endswith("nomn"))
+        for lang, by_case in (entry.get("variants") or {}).items():
+            for forms in by_case.values():
+                accepted[lang].update(forms)
+        for lang, terms in (entry.get("terms") or {}).items():
+            accepted[lang].update(terms)
+        gold[entry["id"]] = GoldEntry(
+            {k: frozenset(v) for k, v in accepted.items()},
+            {k: frozenset(v) for k, v in nominative.items()},
+            {k: frozenset(v) for k, v in (entry.get("forbidden") or {}).items()},
+        )
+    return gold
+
+
+def _spans(text: str, forms: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Whole-word occurrences of `forms` in `text`, longest first, never overlapping."""
+    found = [
+        (m.start(), m.end(), form)
+        for form in forms
+        for m in re.finditer(rf"(?<!\w){re.escape(form)}(?!\w)", text)
+    ]
+    found.sort(key=lambda s: (s[0] - s[1], s[0]))
+    chosen: list[tuple[int, int, str]] = []
+    for span in found:
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+            chosen.append(span)
+    return sorted(chosen)
+
+
+@dataclass
+class Tally:
+    """Counts for one direction (or all)."""
+
+    items: int = 0
+    occurrences: int = 0
+    lemma_hits: int = 0
+    form_hits: int = 0
+    oblique: int = 0
+    nominative_pastes: int = 0
+    forbidden: int = 0
+    correct_drafts: int = 0
+    false_repairs: int = 0
+    latency_ms: list[float] = field(default_factory=list)
+    bare_ms: list[float] = field(default_factory=list)
+
+    def figures(self) -> dict[str, Any]:
+        def share(part: int, whole: int) -> float:
+            return round(part / whole, 4) if whole else 0.0
+
+        figures: dict[str, Any] = {
+            "items": self.items,
+            "occurrences": self.occurrences,
+            "ta_lemma": share(self.lemma_hits, self.occurrences),
+            "ta_form": share(self.form_hits, self.occurrences),
+            "nom_paste_rate": share(self.nominative_pastes, self.oblique),
+            "forbidden_rate": share(self.forbidden, self.occurrences),
+            "false_repairs": self.false_repairs,
+            "correct_drafts": self.correct_drafts,
+            "latency_p50_ms": _percentile(self.latency_ms, 50),
+            "latency_p95_ms": _percentile(self.latency_ms, 95),
+        }
+        if self.bare_ms:
+            figures["bare_p50_ms"] = _percentile(self.bare_ms, 50)
+            figures["bare_p95_ms"] = _percentile(self.bare_ms, 95)
+        return figures
+
+
+def _percentile(values: Sequence[float], q: int) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return round(values[0], 3)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1], 3)
+
+
+def score_item(item: dict[str, Any], text: str, gold: dict[str, GoldEntry], tally: Tally) -> None:
+    """Add one translation's term figures to `tally`."""
+    lang = item["tgt_lang"]
+    ids = list(dict.fromkeys(term["id"] for term in item["terms"]))
+    forms = {form: eid for eid in ids for form in gold[eid].accepted.get(lang, ())}
+    spans = _spans(text, forms)
+    pool: dict[str, list[str]] = defaultdict(list)
+    for _, _, form in spans:
+        pool[forms[form]].append(form)
+    for term in item["terms"]:
+        tally.occurrences += 1
+        left = pool[term["id"]]
+        used = term["ref_form"] if term["ref_form"] in left else (left[0] if left else None)
+        if used is None:
+            continue
+        left.remove(used)
+        tally.lemma_hits += 1
+        tally.form_hits += used == term["ref_form"]
+        nominative = gold[term["id"]].nominative.get(lang, frozenset())
+        if term["case"] != "nomn" and term["ref_form"] not in nominative:
+            tally.nominative_pastes += used in nominative
+    for term in item["terms"]:
+        tally.oblique += term["case"] != "nomn" and term["ref_form"] not in gold[
+            term["id"]
+        ].nominative.get(lang, frozenset())
+    for eid in ids:
+        banned = gold[eid].forbidden.get(lang, frozenset())
+        occurrences = sum(term["id"] == eid for term in item["terms"])
+        tally.forbidden += min(occurrences, len(_spans(text, banned)))
+
+
+Translate = Callable[[dict[str, Any]], tuple[list[Hypothesis], Decoder | None, float]]
+
+
+def run(
+    items: list[dict[str, Any]],
+    entries: Sequence[CompiledEntry],
+    gold: dict[str, GoldEntry],
+    translate: Translate,
+) -> tuple[dict[str, Tally], dict[str, Tally], list[dict[str, Any]]]:
+    """Enforce every item; tallies of the unenforced and enforced texts per direction."""
+    enforcer = Enforcer()
+    before: dict[str, Tally] = defaultdict(Tally)
+    after: dict[str, Tally] = defaultdict(Tally)
+    lines = []
+    for item in items:
+        hypotheses, decoder, bare_ms = translate(item)
+        started = time.perf_counter()
+        result = enforcer.enforce(
+            item["src"], item["src_lang"], item["tgt_lang"], hypotheses, entries, decoder
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        direction = f"{item['src_lang']}-{item['tgt_lang']}"
+        for key in (direction, ALL):
+            _count(before[key], item, hypotheses[0].text, hypotheses[0].text, gold, [], [])
+            _count(after[key], item, hypotheses[0].text, result.text, gold, [elapsed], [bare_ms])
+        lines.append(_line(item, result))
+    return before, after, lines
+
+
+def _count(
+    tally: Tally,
+    item: dict[str, Any],
+    draft: str,
+    text: str,
+    gold: dict[str, GoldEntry],
+    latency: list[float],
+    bare: list[float],
+) -> None:
+    tally.items += 1
+    score_item(item, text, gold, tally)
+    if "draft_errors" in item and not item["draft_errors"]:
+        tally.correct_drafts += 1
+        tally.false_repairs += text != draft
+    tally.latency_ms += latency
+    tally.bare_ms += [b for b in bare if b > 0]
+
+
+def _line(item: dict[str, Any], result: EnforcementResult) -> dict[str, Any]:
+    return {
+        "id": item.get("id", ""),
+        "text": result.text,
+        "terms": [asdict(report) for report in result.reports],
+        "warnings": list(result.warnings),
+    }
+
+
+def drafts(item: dict[str, Any]) -> tuple[list[Hypothesis], Decoder | None, float]:
+    """The item's draft as the only hypothesis, and no model."""
+    return [Hypothesis(item["draft"], 0.0, ())], None, 0.0
+
+
+def model_translator(models_dir: Path, beam: int) -> Translate:
+    """Translate each source with the installed model; exits with a message when there is none."""
+    from service.engine import Engine
+    from service.models import ModelInfo, ModelRegistry
+
+    def factory(info: ModelInfo) -> Engine:
+        return Engine(info.path, source_spm=info.source_spm, target_spm=info.target_spm)
+
+    registry = ModelRegistry(models_dir, factory)
+    registry.load()
+    if not registry.legs:
+        sys.exit(
+            f"--mode model: no model is installed under {models_dir}; run `tlumach models fetch`"
+        )
+
+    def translate(item: dict[str, Any]) -> tuple[list[Hypothesis], Decoder | None, float]:
+        route = registry.route(item["src_lang"], item["tgt_lang"])
+        text, started = item["src"], time.perf_counter()
+        hypotheses: list[Hypothesis] = []
+        for leg in route.legs:
+            decoder = EngineDecoder(leg.engine, leg.target_token)
+            hypotheses = decoder.translate([text], num_hypotheses=beam)[0]
+            text = hypotheses[0].text
+        bare = (time.perf_counter() - started) * 1000
+        # Through a pivot the last model never saw the source: enforce with rules only.
+        return hypotheses, None if route.pivot else decoder, bare
+
+    return translate
+
+
+def table(before: dict[str, Tally], after: dict[str, Tally], mode: str) -> str:
+    """The figures as a Markdown table, one row per direction and the overall row last."""
+    head = (
+        "| direction | items | terms | TA-lemma | TA-form | NomPaste | forbidden "
+        "| false repairs | p50 ms | p95 ms |"
+    )
+    rows = [head, "|" + "---|" * 10]
+    for key in [*sorted(k for k in after if k != ALL), ALL]:
+        b, a = before[key].figures(), after[key].figures()
+        rows.append(
+            f"| {key} | {a['items']} | {a['occurrences']} "
+            f"| {b['ta_lemma']:.3f} → {a['ta_lemma']:.3f} "
+            f"| {b['ta_form']:.3f} → {a['ta_form']:.3f} "
+            f"| {b['nom_paste_rate']:.3f} → {a['nom_paste_rate']:.3f} "
+            f"| {b['forbidden_rate']:.3f} → {a['forbidden_rate']:.3f} "
+            f"| {a['false_repairs']}/{a['correct_drafts']} "
+            f"| {a['latency_p50_ms']:.2f} | {a['latency_p95_ms']:.2f} |"
+        )
+    label = "draft" if mode == "drafts" else "model output"
+    return "\n".join(rows) + f"\n\n(x → y: {label} before → after enforcement)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--glossary", type=Path, required=True)
+    parser.add_argument("--gold", type=Path, required=True)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--mode", choices=("drafts", "model"), default="drafts")
+    parser.add_argument("--models-dir", type=Path, default=Path("models"))
+    parser.add_argument("--beam", type=int, default=4, help="n-best size in model mode")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--out", type=Path, help="write one JSON line per item")
+    args = parser.parse_args(argv)
+    entries = Compiler().compile(load_glossary(args.glossary)).entries
+    gold = load_gold(args.gold)
+    with args.data.open(encoding="utf-8") as handle:
+        items = [json.loads(line) for line in handle if line.strip()]
+    translate = drafts if args.mode == "drafts" else model_translator(args.models_dir, args.beam)
+    before, after, lines = run(items, entries, gold, translate)
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    if args.json:
+        report = {
+            "mode": args.mode,
+            "before": {k: t.figures() for k, t in before.items()},
+            "after": {k: t.figures() for k, t in after.items()},
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        print(table(before, after, args.mode))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

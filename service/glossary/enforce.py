@@ -1,0 +1,394 @@
+"""Glossary enforcement of one sentence: pick a hypothesis, verify, repair, re-decode, report."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from service.engine import Hypothesis
+from service.glossary.match import TermMatch, TermMatcher, terms_of
+from service.glossary.model import CompiledEntry
+from service.glossary.repair import (
+    Edit,
+    FormChooser,
+    Located,
+    Locator,
+    Scorer,
+    agreement_edits,
+    forms_by_case,
+    pick_paradigm,
+)
+from service.glossary.report import (
+    FAILED,
+    KEPT,
+    NOT_ENFORCED,
+    REPAIRED_FORM,
+    REPAIRED_REDECODE,
+    EnforcementResult,
+    TermReport,
+)
+from service.glossary.verify import (
+    HOMOGLYPH,
+    MISSING,
+    OK,
+    WRONG_CASE,
+    Finding,
+    Verification,
+    Verifier,
+    constraint_for,
+)
+from service.glossary.words import normalize
+
+
+class Decoder(Protocol):
+    """The model access enforcement needs: n-best with forced prefixes, and sentence scores."""
+
+    def translate(
+        self,
+        sources: Sequence[str],
+        *,
+        num_hypotheses: int = 1,
+        target_prefixes: Sequence[str | None] | None = None,
+    ) -> list[list[Hypothesis]]:
+        """Translations of `sources`, each forced to start with its prefix when one is given."""
+        ...
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
+        """Mean log-probability per token of each target given its source."""
+        ...
+
+
+class _Engine(Protocol):
+    def translate_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        target_token: str | None = None,
+        num_hypotheses: int = 1,
+        target_prefixes: Sequence[str | None] | None = None,
+    ) -> list[list[Hypothesis]]: ...
+
+    def score_batch(
+        self, sources: Sequence[str], targets: Sequence[str], *, target_token: str | None = None
+    ) -> list[float]: ...
+
+
+class EngineDecoder:
+    """A `Decoder` over `service.engine.Engine` for one target language token."""
+
+    def __init__(self, engine: _Engine, target_token: str | None = None) -> None:
+        self._engine = engine
+        self._target_token = target_token
+
+    def translate(
+        self,
+        sources: Sequence[str],
+        *,
+        num_hypotheses: int = 1,
+        target_prefixes: Sequence[str | None] | None = None,
+    ) -> list[list[Hypothesis]]:
+        return self._engine.translate_batch(
+            sources,
+            target_token=self._target_token,
+            num_hypotheses=num_hypotheses,
+            target_prefixes=target_prefixes,
+        )
+
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
+        return self._engine.score_batch(sources, targets, target_token=self._target_token)
+
+
+@dataclass(frozen=True)
+class _Tools:
+    matcher: TermMatcher
+    verifier: Verifier
+    locator: Locator
+
+
+@dataclass
+class _Pass:
+    """One repair pass over a translation: its edits and a report per occurrence."""
+
+    edits: list[Edit]
+    reports: list[TermReport]
+    unlocated: list[Finding]
+    warnings: list[str]
+
+
+class Enforcer:
+    """Makes a translation use every glossary term of its source, in the case the sentence needs.
+
+    Synchronous and thread-safe; indexes of recently used entry lists are cached.
+    """
+
+    def __init__(self, *, margin: float = 0.15, cache_size: int = 32, redecode_forms: int = 3):
+        self.margin = margin
+        self.redecode_forms = redecode_forms
+        self._cache_size = cache_size
+        self._cache: OrderedDict[tuple[object, ...], tuple[object, _Tools]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._chooser = FormChooser()
+
+    def enforce(
+        self,
+        source: str,
+        source_lang: str,
+        target_lang: str,
+        hypotheses: Sequence[Hypothesis],
+        entries: Sequence[CompiledEntry],
+        decoder: Decoder | None = None,
+        enabled: bool = True,
+    ) -> EnforcementResult:
+        """The enforced translation of `source` (hypotheses best first) and its term report."""
+        if not hypotheses:
+            raise ValueError("hypotheses: at least one translation is needed")
+        best = hypotheses[0]
+        if not entries or source_lang == target_lang:
+            return EnforcementResult(best.text)
+        tools = self._tools(entries, source_lang, target_lang)
+        matches = tools.matcher.find(source)
+        if not matches:
+            return EnforcementResult(best.text)
+        view, switched = self._pick(hypotheses, matches, tools)
+        text, reports, warnings = self._enforce_view(source, view, matches, tools, decoder)
+        if switched:
+            reports = [replace(r, method="n-best") if r.outcome == KEPT else r for r in reports]
+        if not enabled:
+            reports = [replace(r, outcome=NOT_ENFORCED) for r in reports]
+            return EnforcementResult(best.text, tuple(reports), tuple(warnings))
+        return EnforcementResult(text, tuple(reports), tuple(warnings), text != best.text)
+
+    def _tools(self, entries: Sequence[CompiledEntry], source: str, target: str) -> _Tools:
+        key = (*(id(entry) for entry in entries), source, target)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached[1]
+        tools = _Tools(
+            TermMatcher(entries, source),
+            Verifier(entries, target),
+            Locator(entries, target, source),
+        )
+        with self._lock:
+            # Keep the entry list alive with its tools so the ids in the key stay unique.
+            self._cache[key] = (tuple(entries), tools)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return tools
+
+    def _pick(
+        self, hypotheses: Sequence[Hypothesis], matches: list[TermMatch], tools: _Tools
+    ) -> tuple[Verification, bool]:
+        """The best hypothesis that already satisfies every term, if its score is close enough."""
+        first = tools.verifier.verify(hypotheses[0].text, matches)
+        if first.satisfied:
+            return first, False
+        for hypothesis in hypotheses[1:]:
+            if hypothesis.score < hypotheses[0].score - self.margin:
+                break
+            view = tools.verifier.verify(hypothesis.text, matches)
+            if view.satisfied:
+                return view, True
+        return first, False
+
+    def _enforce_view(
+        self,
+        source: str,
+        view: Verification,
+        matches: list[TermMatch],
+        tools: _Tools,
+        decoder: Decoder | None,
+    ) -> tuple[str, list[TermReport], list[str]]:
+        scorer = _scorer(source, decoder)
+        step = self._pass(source, view, tools, scorer)
+        text = apply(view.text, step.edits)
+        redecoded: int | None = None
+        if step.unlocated and decoder is not None:
+            missing = step.unlocated[0]
+            forced = self._redecode(source, text, missing.match, tools, decoder)
+            if forced is not None:
+                step = self._pass(source, tools.verifier.verify(forced, matches), tools, scorer)
+                text = apply(forced, step.edits)
+                redecoded = list(view.findings).index(missing)
+        reports = step.reports
+        if redecoded is not None and reports[redecoded].outcome != FAILED:
+            reports[redecoded] = replace(
+                reports[redecoded], outcome=REPAIRED_REDECODE, method="prefix-redecode"
+            )
+        final = tools.verifier.verify(text, matches)
+        agreement = agreement_edits(final, tools.verifier.language)
+        for index, _edit in agreement:
+            reports[index] = replace(reports[index], method=f"{reports[index].method}+agreement")
+        text = apply(text, [edit for _, edit in agreement])
+        warnings = [
+            f"term {r.entry_id} missing from the translation"
+            for r in reports
+            if r.outcome == FAILED
+        ]
+        return text, reports, warnings + step.warnings
+
+    def _pass(self, source: str, view: Verification, tools: _Tools, scorer: Scorer | None) -> _Pass:
+        """Repairs for every occurrence that is not already right (no model decoding)."""
+        step = _Pass([], [_report(f, "", "", FAILED, "not-found") for f in view.findings], [], [])
+        taken = {i for f in view.findings if f.status == OK and f.span for i in _cells(f.span)}
+        for index, finding in enumerate(view.findings):
+            if finding.status == OK:
+                step.reports[index] = _kept(finding)
+                continue
+            located = self._located(source, view, finding, tools, taken)
+            if located is None:
+                step.unlocated.append(finding)
+                continue
+            taken.update(range(located.start, located.end))
+            edit = self._repair(view, finding, located, tools, scorer)
+            step.edits.append(edit)
+            step.reports[index] = _report(
+                finding, edit.text, edit.case, REPAIRED_FORM, edit.method, edit.original
+            )
+        self._forbidden_leftovers(view, tools, taken, step)
+        return step
+
+    def _located(
+        self, source: str, view: Verification, finding: Finding, tools: _Tools, taken: set[int]
+    ) -> Located | None:
+        span = finding.span
+        if finding.status == HOMOGLYPH and span is not None:
+            return Located(span.start, span.end, "homoglyph", span.ref.cases, span.ref.paradigm)
+        if finding.status == WRONG_CASE and span is not None:
+            return Located(span.start, span.end, "wrong-case", (), span.ref.paradigm)
+        return tools.locator.locate(view, finding, taken, source)
+
+    def _repair(
+        self,
+        view: Verification,
+        finding: Finding,
+        located: Located,
+        tools: _Tools,
+        scorer: Scorer | None,
+    ) -> Edit:
+        language = tools.verifier.language
+        start, end = view.tokens[located.start].start, view.tokens[located.end - 1].end
+        wrong = view.text[start:end]
+        if located.method == "homoglyph":
+            case = located.wrong_cases[0] if located.wrong_cases else ""
+            return Edit(start, end, normalize(wrong), case, "homoglyph", wrong)
+        paradigm = pick_paradigm(finding.match.entry, language, normalize(wrong), located.paradigm)
+        constraint = finding.constraint
+        if finding.status != WRONG_CASE:
+            constraint = constraint_for(
+                view.tokens, finding.match, located.start, located.end, language
+            )
+
+        def render(form: str) -> str:
+            return view.text[:start] + form + view.text[end:]
+
+        form, case, how = self._chooser.choose(
+            finding,
+            paradigm,
+            constraint,
+            normalize(wrong),
+            located.wrong_cases,
+            render,
+            scorer,
+            located.evidence,
+        )
+        if view.tokens[located.start].sentence_start:
+            form = form[:1].upper() + form[1:]
+        return Edit(start, end, form, case, f"{located.method}+{how}", wrong)
+
+    def _forbidden_leftovers(
+        self, view: Verification, tools: _Tools, taken: set[int], step: _Pass
+    ) -> None:
+        """A forbidden variant beside a right form (an extra mention): replace it as well."""
+        for span in view.forbidden:
+            if any(i in taken for i in _cells(span)):
+                continue
+            owner = next((f for f in view.findings if f.match.position == span.ref.position), None)
+            if owner is None:
+                continue
+            located = Located(span.start, span.end, "forbidden")
+            step.edits.append(self._repair(view, owner, located, tools, None))
+            step.warnings.append(f"term {owner.match.entry.entry.id}: replaced an extra variant")
+            taken.update(_cells(span))
+
+    def _redecode(
+        self, source: str, text: str, match: TermMatch, tools: _Tools, decoder: Decoder
+    ) -> str | None:
+        """Force the term as a target prefix where it belongs and let the model continue."""
+        compiled = terms_of(match.entry, tools.verifier.language)
+        if compiled is None:
+            return None
+        by_case = forms_by_case(compiled.preferred, match.entry.entry.gender == "plural")
+        ranked = sorted(by_case, key=lambda c: -(4 * (c in match.cases) + 3 * (c in match.hints)))
+        forms = list(dict.fromkeys(by_case[case] for case in ranked))[: self.redecode_forms]
+        words = text.split()
+        point = round(match.relative_position * len(words))
+        points = sorted({max(0, point - 1), min(point, len(words)), min(point + 1, len(words))})
+        prefixes: list[str | None] = [
+            " ".join([*words[:p], form[:1].upper() + form[1:] if p == 0 else form])
+            for p in points
+            for form in forms
+        ]
+        results = decoder.translate([source] * len(prefixes), target_prefixes=prefixes)
+        best: Hypothesis | None = None
+        for result in results:
+            if not result:
+                continue
+            found = tools.verifier.verify(result[0].text, [match]).findings[0]
+            if found.status != MISSING and (best is None or result[0].score > best.score):
+                best = result[0]
+        return best.text if best is not None else None
+
+
+def apply(text: str, edits: Sequence[Edit]) -> str:
+    """`text` with non-overlapping edits applied (right to left, so offsets stay valid)."""
+    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+        text = text[: edit.start] + edit.text + text[edit.end :]
+    return text
+
+
+def _cells(span: object) -> range:
+    return range(span.start, span.end)  # type: ignore[attr-defined]
+
+
+def _scorer(source: str, decoder: Decoder | None) -> Scorer | None:
+    if decoder is None:
+        return None
+
+    def score(candidates: Sequence[str]) -> list[float]:
+        return decoder.score([source] * len(candidates), list(candidates))
+
+    return score
+
+
+def _report(
+    finding: Finding, form: str, case: str, outcome: str, method: str, original: str = ""
+) -> TermReport:
+    match = finding.match
+    return TermReport(
+        entry_id=match.entry.entry.id,
+        glossary_id=match.entry.glossary_id,
+        source_text=match.text,
+        source_start=match.start,
+        source_end=match.end,
+        target_text=form,
+        grammatical_case=case,
+        outcome=outcome,
+        method=method,
+        original_text=original,
+    )
+
+
+def _kept(finding: Finding) -> TermReport:
+    span = finding.span
+    cases = span.ref.cases if span is not None else ()
+    allowed = finding.constraint.allowed
+    fitting = [c for c in cases if allowed is None or c in allowed]
+    preferred = [c for c in fitting if c in finding.match.cases or c in finding.match.hints]
+    case = (preferred or fitting or list(cases) or [""])[0]
+    form = " ".join(span.ref.tokens) if span is not None else ""
+    return _report(finding, form, case, KEPT, "match")
