@@ -73,6 +73,7 @@ class Batcher:
         self._wakeup = asyncio.Event()
         self._workers: list[asyncio.Task[None]] = []
         self._closed = False
+        metrics.queue_capacity.labels(pair).set(limits.max_queue)
 
     @property
     def depth(self) -> int:

@@ -60,6 +60,8 @@ class Settings:
     max_request_chars: int = 500_000
     max_input_tokens: int = 200
     """Sentences longer than this many source tokens are split before decoding (Marian: 512)."""
+    max_output_tokens: int = 256
+    """Decoding stops after this many target tokens (a guard against degenerate repetition)."""
     stream_window: int = 16
     grace_period_s: float = 20.0
     log_format: str = "text"
@@ -84,12 +86,14 @@ class Settings:
             "max_text_chars",
             "max_request_chars",
             "max_input_tokens",
+            "max_output_tokens",
             "stream_window",
         ):
             _check_range(name, getattr(self, name), 1, 10_000_000)
         _check_range("intra_threads", self.intra_threads, 0, 1024)
         _check_range("beam_size", self.beam_size, 1, 16)
         _check_range("max_input_tokens", self.max_input_tokens, 8, 512)
+        _check_range("max_output_tokens", self.max_output_tokens, 8, 1024)
         if self.max_batch_delay_ms < 0 or self.grace_period_s < 0:
             raise ConfigError("max_batch_delay_ms and grace_period_s must be >= 0")
         if self.glossary_watch_interval_s < 0:
@@ -114,18 +118,22 @@ class Settings:
         cls, environ: Mapping[str, str], base: Mapping[str, Any] | None = None
     ) -> Settings:
         """Settings from TLUMACH_* variables (e.g. TLUMACH_PORT), over `base` values."""
-        values = dict(base or {})
+        return cls.from_mapping({**(base or {}), **cls.env_values(environ)})
+
+    @classmethod
+    def env_values(cls, environ: Mapping[str, str]) -> dict[str, str]:
+        """The settings named by TLUMACH_* variables; unknown variables are refused."""
         known = {field.name for field in fields(cls)}
+        values = {}
         for key, value in environ.items():
-            if key.startswith(ENV_PREFIX):
-                name = key[len(ENV_PREFIX) :].lower()
-                if name not in known:
-                    raise ConfigError(
-                        f"unknown variable {key}; accepted: "
-                        + ", ".join(ENV_PREFIX + n.upper() for n in sorted(known))
-                    )
-                values[name] = value
-        return cls.from_mapping(values)
+            if not key.startswith(ENV_PREFIX):
+                continue
+            name = key[len(ENV_PREFIX) :].lower()
+            if name not in known:
+                accepted = ", ".join(ENV_PREFIX + n.upper() for n in sorted(known))
+                raise ConfigError(f"unknown variable {key}; accepted: {accepted}")
+            values[name] = value
+        return values
 
     @staticmethod
     def read_file(path: Path) -> dict[str, Any]:

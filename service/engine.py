@@ -46,12 +46,14 @@ class Engine:
         target_spm: str = "target.spm",
         beam_size: int = 2,
         max_input_tokens: int = 200,
+        max_output_tokens: int = 256,
     ) -> None:
         if device not in DEVICES:
             raise ModelError(f"device={device!r} is not accepted; use one of: {', '.join(DEVICES)}")
         self.model_dir = model_dir
         self.beam_size = beam_size
         self.max_input_tokens = max_input_tokens
+        self.max_output_tokens = max_output_tokens
         try:
             self._source = spm.SentencePieceProcessor(model_file=str(model_dir / source_spm))
             self._target = spm.SentencePieceProcessor(model_file=str(model_dir / target_spm))
@@ -97,8 +99,9 @@ class Engine:
             target_prefix=self._prefixes(target_prefixes),
             suppress_sequences=self._suppressed(suppress_sequences),
             return_scores=True,
-            # Bound output by input so a degenerate model cannot loop to the global limit.
-            max_decoding_length=min(512, 2 * max(len(s) for s in source) + 16),
+            # A fixed bound (not one derived from the batch) keeps a sentence's output independent
+            # of the sentences it happens to be batched with.
+            max_decoding_length=self.max_output_tokens,
             max_input_length=512,
         )
         return [

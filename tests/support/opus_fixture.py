@@ -33,11 +33,14 @@ class Dimensions:
     """Pieces trained by SentencePiece; the Marian vocabulary may be padded beyond this."""
     padded_vocab: int = 0
     """Total vocabulary size after padding with unused tokens (0 = no padding)."""
+    eos_bias: float = 2.0
+    """Logit bias of </s>: positive ends random outputs after a few tokens, very negative never."""
 
 
 TINY = Dimensions()
 # OPUS-MT's real size: 6+6 layers, d_model 512, 8 heads, ffn 2048, ~60k vocabulary.
-OPUS_SIZE = Dimensions(6, 6, 512, 8, 2048, vocab_size=2000, padded_vocab=60_000)
+# Its random weights never emit </s>, so every output runs to the length limit (fair benchmarks).
+OPUS_SIZE = Dimensions(6, 6, 512, 8, 2048, vocab_size=2000, padded_vocab=60_000, eos_bias=-1e4)
 
 
 def build_opus_release(
@@ -103,6 +106,7 @@ def _weights(dims: Dimensions, vocab: int, seed: int) -> dict[str, np.ndarray]:
         return np.full((1, size), value, dtype=np.float32)
 
     weights: dict[str, np.ndarray] = {"Wemb": mat(vocab, d), "decoder_ff_logit_out_b": vec(vocab)}
+    weights["decoder_ff_logit_out_b"][0, SPECIALS.index("</s>")] = dims.eos_bias
     for side, layers in (("encoder", dims.enc_layers), ("decoder", dims.dec_layers)):
         for layer in range(1, layers + 1):
             scope = f"{side}_l{layer}"

@@ -1,0 +1,88 @@
+"""`tlumach serve`: run the gRPC server until SIGTERM/SIGINT, then drain and exit 0."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+from service.config import Settings
+from service.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+# Command-line flags that override settings (None = not given).
+FLAGS: tuple[tuple[str, str, type], ...] = (
+    ("--host", "host", str),
+    ("--port", "port", int),
+    ("--metrics-port", "metrics_port", int),
+    ("--models-dir", "models_dir", Path),
+    ("--glossaries-dir", "glossaries_dir", Path),
+    ("--device", "device", str),
+    ("--compute-type", "compute_type", str),
+    ("--inter-threads", "inter_threads", int),
+    ("--intra-threads", "intra_threads", int),
+    ("--beam-size", "beam_size", int),
+    ("--log-format", "log_format", str),
+    ("--log-level", "log_level", str),
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add the `serve` subcommand."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the translation server",
+        description="Run the gRPC translation server. Settings come from defaults, then "
+        "--config FILE (YAML), then TLUMACH_* environment variables, then these flags.",
+    )
+    parser.add_argument("--config", type=Path, help="YAML settings file")
+    for flag, name, kind in FLAGS:
+        parser.add_argument(flag, dest=name, type=kind, default=None, help=f"setting {name}")
+    parser.set_defaults(func=run)
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    """Settings from file, then environment, then flags (each overrides the one before)."""
+    values: dict[str, Any] = Settings.read_file(args.config) if args.config else {}
+    values.update(Settings.env_values(os.environ))
+    values.update(
+        {name: getattr(args, name) for _, name, _ in FLAGS if getattr(args, name) is not None}
+    )
+    return Settings.from_mapping(values)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the server and block until it is stopped by a signal."""
+    try:
+        settings = load_settings(args)
+    except ConfigError as exc:
+        print(f"tlumach serve: {exc}")
+        return 2
+    from service.logfmt import configure_logging
+
+    configure_logging(settings.log_format, settings.log_level)
+    return asyncio.run(_serve(settings))
+
+
+async def _serve(settings: Settings) -> int:
+    from service.server import build_server
+
+    app, port = await build_server(settings)
+    loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[None]] = []
+
+    def on_signal(signum: int) -> None:
+        logger.info("received %s", signal.Signals(signum).name)
+        if not stopping:
+            stopping.append(loop.create_task(app.stop(settings.grace_period_s)))
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, on_signal, signum)
+    print(f"tlumach serving on port {port}", flush=True)
+    await app.wait()
+    return 0

@@ -1,0 +1,207 @@
+"""The gRPC server: translation service, health, reflection, metrics endpoint, graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from wsgiref.simple_server import WSGIServer
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1.health import aio as health_aio
+from grpc_reflection.v1alpha import reflection
+from prometheus_client import CollectorRegistry, start_http_server
+
+from service.activity import Activity
+from service.batcher import Batcher, BatchLimits, BatchOptions
+from service.config import Settings
+from service.engine import Engine, Hypothesis
+from service.guard import LanguageGuard
+from service.langid import LanguageDetector
+from service.metrics import Metrics
+from service.models import PAIRS, Leg, ModelInfo, ModelRegistry
+from service.pb import translation_pb2 as pb
+from service.pb import translation_pb2_grpc as pb_grpc
+from service.pipeline import Pipeline
+from service.servicer import TranslationServicer
+from service.terms import TermStage
+
+logger = logging.getLogger(__name__)
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["TranslationService"].full_name
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+DRAIN_QUIET_S = 0.5
+"""A drain ends once no rpc has been active this long (calls already sent have all arrived)."""
+
+
+def pair_health_name(pair: str) -> str:
+    """Health-check service name of one direction, e.g. 'tlumach.v1.TranslationService/en-uk'."""
+    return f"{SERVICE_NAME}/{pair}"
+
+
+@dataclass
+class TlumachServer:
+    """A started server and everything it owns, stopped in the right order."""
+
+    grpc_server: grpc.aio.Server
+    health: health_aio.HealthServicer
+    registry: ModelRegistry
+    batchers: Mapping[str, Batcher]
+    metrics: Metrics
+    activity: Activity
+    metrics_http: WSGIServer | None = None
+    port: int = 0
+    _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def metrics_port(self) -> int:
+        """Port of the Prometheus endpoint (0 when disabled)."""
+        return self.metrics_http.server_port if self.metrics_http else 0
+
+    async def stop(self, grace: float | None) -> None:
+        """NOT_SERVING, refuse new rpcs, let in-flight ones finish within `grace`, free all."""
+        if self._stopped.is_set():
+            return
+        logger.info("stopping: draining in-flight rpcs for up to %s s", grace)
+        started = time.monotonic()
+        await self.health.enter_graceful_shutdown()
+        for pair in self.batchers:
+            self.metrics.pair_serving.labels(pair).set(0)
+        if grace:
+            # Clients see NOT_SERVING and stop sending; serve what is already on its way.
+            await self.activity.wait_quiet(DRAIN_QUIET_S, grace)
+        remaining = None if grace is None else max(0.0, grace - (time.monotonic() - started))
+        await self.grpc_server.stop(remaining)
+        for batcher in self.batchers.values():
+            await batcher.stop()
+        if self.metrics_http:
+            self.metrics_http.shutdown()
+            self.metrics_http.server_close()
+        self.registry.close()
+        self._stopped.set()
+        logger.info("stopped")
+
+    async def wait(self) -> None:
+        """Block until `stop` has finished."""
+        await self._stopped.wait()
+
+
+async def build_server(
+    settings: Settings, *, registry: CollectorRegistry | None = None
+) -> tuple[TlumachServer, int]:
+    """Load models, wire the pipeline, start serving; returns the server and its bound port."""
+    metrics = Metrics(registry or CollectorRegistry(), process=registry is None)
+    models = ModelRegistry(settings.models_dir, lambda info: _load_engine(info, settings))
+    await asyncio.to_thread(models.load)
+    batchers = {pair: _batcher(leg, settings, metrics) for pair, leg in models.legs.items()}
+    for batcher in batchers.values():
+        batcher.start()
+    detector = await asyncio.to_thread(LanguageDetector)
+    pipeline = Pipeline(
+        settings, models, batchers, metrics, detector, LanguageGuard(detector), TermStage(metrics)
+    )
+    server = grpc.aio.server(
+        options=[
+            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+        ]
+    )
+    activity = Activity()
+    servicer = TranslationServicer(settings, pipeline, models, detector, metrics, activity)
+    pb_grpc.add_TranslationServiceServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]
+    health = health_aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health, server)
+    reflection.enable_server_reflection(
+        (
+            SERVICE_NAME,
+            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            reflection.SERVICE_NAME,
+        ),
+        server,
+    )
+    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    await server.start()
+    await _set_health(health, models, metrics)
+    metrics_http = _start_metrics(settings, metrics)
+    app = TlumachServer(server, health, models, batchers, metrics, activity, metrics_http, port)
+    logger.info(
+        "serving on port %d (metrics port %d); pairs: %s",
+        port,
+        app.metrics_port,
+        ", ".join(sorted(models.routes)) or "none",
+    )
+    if not models.routes:
+        logger.warning(
+            "no models installed in %s: nothing can be translated. Install models with "
+            "`tlumach models fetch` (see models/README.md)",
+            settings.models_dir,
+        )
+    return app, port
+
+
+def _load_engine(info: ModelInfo, settings: Settings) -> Engine:
+    return Engine(
+        info.path,
+        device=settings.device,
+        compute_type=settings.compute_type,
+        inter_threads=settings.inter_threads,
+        intra_threads=settings.intra_threads,
+        source_spm=info.source_spm,
+        target_spm=info.target_spm,
+        beam_size=settings.beam_size,
+        max_input_tokens=settings.max_input_tokens,
+        max_output_tokens=settings.max_output_tokens,
+    )
+
+
+def _batcher(leg: Leg, settings: Settings, metrics: Metrics) -> Batcher:
+    def run_batch(
+        texts: Sequence[str], prefixes: Sequence[str | None], options: BatchOptions
+    ) -> list[list[Hypothesis]]:
+        return leg.engine.translate_batch(
+            texts,
+            target_token=leg.target_token,
+            beam_size=options.beam_size,
+            num_hypotheses=options.num_hypotheses,
+            target_prefixes=prefixes,
+            suppress_sequences=options.suppress or None,
+        )
+
+    limits = BatchLimits(
+        max_batch_size=settings.max_batch_size,
+        max_batch_tokens=settings.max_batch_tokens,
+        max_delay_s=settings.max_batch_delay_ms / 1000,
+        max_queue=settings.max_queue_sentences,
+        workers=settings.inter_threads,
+    )
+    return Batcher(leg.pair, run_batch, leg.engine.count_tokens, limits, metrics)
+
+
+async def _set_health(
+    health: health_aio.HealthServicer, models: ModelRegistry, metrics: Metrics
+) -> None:
+    serving = health_pb2.HealthCheckResponse.SERVING
+    not_serving = health_pb2.HealthCheckResponse.NOT_SERVING
+    overall = serving if models.routes else not_serving
+    await health.set("", overall)
+    await health.set(SERVICE_NAME, overall)
+    for pair in PAIRS:
+        await health.set(pair_health_name(pair), serving if pair in models.routes else not_serving)
+        metrics.pair_serving.labels(pair).set(1 if pair in models.routes else 0)
+    for pair, leg in models.legs.items():
+        metrics.model_info.labels(
+            pair, leg.info.name, leg.engine.compute_type, str(leg.info.demo).lower()
+        ).set(1)
+
+
+def _start_metrics(settings: Settings, metrics: Metrics) -> WSGIServer | None:
+    if settings.metrics_port < 0:
+        return None
+    address = "::" if settings.host in ("[::]", "::") else settings.host.strip("[]")
+    httpd, _thread = start_http_server(
+        settings.metrics_port, addr=address, registry=metrics.registry
+    )
+    return httpd

@@ -1,0 +1,336 @@
+"""The gRPC servicer: decodes protobuf into domain records, delegates, encodes the answer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+import grpc
+
+from service import errors
+from service.activity import Activity
+from service.config import Settings
+from service.glossary.model import Entry
+from service.langid import LanguageDetector
+from service.metrics import Metrics
+from service.models import ModelRegistry
+from service.pb import translation_pb2 as pb
+from service.pb import translation_pb2_grpc as pb_grpc
+from service.pipeline import Pipeline
+from service.request import LANGUAGES, TextResult, TranslationOptions, TranslationRequest
+
+logger = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: tuple[tuple[type[Exception], grpc.StatusCode], ...] = (
+    (errors.InvalidArgumentError, grpc.StatusCode.INVALID_ARGUMENT),
+    (errors.GlossaryError, grpc.StatusCode.INVALID_ARGUMENT),
+    (errors.NotFoundError, grpc.StatusCode.NOT_FOUND),
+    (errors.PairNotAvailableError, grpc.StatusCode.FAILED_PRECONDITION),
+    (errors.QueueFullError, grpc.StatusCode.RESOURCE_EXHAUSTED),
+    (errors.DeadlineExceededError, grpc.StatusCode.DEADLINE_EXCEEDED),
+    (errors.DrainingError, grpc.StatusCode.UNAVAILABLE),
+)
+FORMATS = {
+    pb.TEXT_FORMAT_UNSPECIFIED: "plain",
+    pb.TEXT_FORMAT_PLAIN: "plain",
+    pb.TEXT_FORMAT_MARKDOWN: "markdown",
+    pb.TEXT_FORMAT_HTML: "html",
+}
+OUTCOMES = {
+    "kept": pb.TERM_OUTCOME_KEPT,
+    "repaired_form": pb.TERM_OUTCOME_REPAIRED_FORM,
+    "repaired_redecode": pb.TERM_OUTCOME_REPAIRED_REDECODE,
+    "failed": pb.TERM_OUTCOME_FAILED,
+    "not_enforced": pb.TERM_OUTCOME_NOT_ENFORCED,
+}
+T = TypeVar("T")
+Context = grpc.aio.ServicerContext[Any, Any]
+
+
+def status_of(exc: Exception) -> grpc.StatusCode:
+    """The gRPC status for a domain error; INTERNAL only for our own faults."""
+    for kind, code in STATUS_BY_ERROR:
+        if isinstance(exc, kind):
+            return code
+    return grpc.StatusCode.INTERNAL
+
+
+def pair_label(source: str, target: str) -> str:
+    """A metric label from the fixed set of pairs, never raw caller input."""
+    source = source if source in LANGUAGES else ("auto" if not source else "invalid")
+    target = target if target in LANGUAGES else "invalid"
+    return f"{source}-{target}"
+
+
+class TranslationServicer(pb_grpc.TranslationServiceServicer):
+    """Implements tlumach.v1.TranslationService over the pipeline."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        pipeline: Pipeline,
+        registry: ModelRegistry,
+        detector: LanguageDetector,
+        metrics: Metrics,
+        activity: Activity,
+        glossary_rpcs: Any = None,
+    ) -> None:
+        self._settings = settings
+        self._pipeline = pipeline
+        self._registry = registry
+        self._detector = detector
+        self._metrics = metrics
+        self._glossary_rpcs = glossary_rpcs
+        self._activity = activity
+
+    async def _observe(
+        self,
+        rpc: str,
+        pair: str,
+        context: Context,
+        call: Callable[[], Awaitable[T]],
+        request_id: str = "",
+    ) -> T:
+        """Run `call`, map domain errors to statuses, record metrics and one log line."""
+        started = time.monotonic()
+        code = grpc.StatusCode.OK
+        try:
+            with self._activity.track():
+                return await call()
+        except errors.TlumachError as exc:
+            code = status_of(exc)
+            if isinstance(exc, errors.QueueFullError):
+                context.set_trailing_metadata((("retry-after-s", f"{exc.retry_after_s:.1f}"),))
+            await context.abort(code, str(exc))
+        except asyncio.CancelledError:
+            code = grpc.StatusCode.CANCELLED
+            raise
+        except Exception:
+            code = grpc.StatusCode.INTERNAL
+            logger.exception("rpc %s failed (pair %s, request id %s)", rpc, pair, request_id)
+            await context.abort(code, "internal error; see server logs")
+        finally:
+            elapsed = time.monotonic() - started
+            self._metrics.requests.labels(rpc, pair, code.name).inc()
+            self._metrics.request_duration.labels(rpc, pair, code.name).observe(elapsed)
+            logger.info(
+                "rpc=%s pair=%s status=%s latency_ms=%.1f request_id=%s",
+                rpc,
+                pair,
+                code.name,
+                elapsed * 1000,
+                request_id,
+                extra={
+                    "rpc": rpc,
+                    "pair": pair,
+                    "status": code.name,
+                    "latency_ms": round(elapsed * 1000, 1),
+                    "request_id": request_id,
+                },
+            )
+        raise AssertionError("unreachable: context.abort raises")
+
+    async def Translate(
+        self, request: pb.TranslateRequest, context: Context
+    ) -> pb.TranslateResponse:
+        pair = pair_label(request.source_language, request.target_language)
+        deadline = _deadline(context)
+
+        async def call() -> pb.TranslateResponse:
+            self._metrics.inflight.labels(pair).inc()
+            try:
+                results = await self._pipeline.translate(decode_request(request), deadline)
+            finally:
+                self._metrics.inflight.labels(pair).dec()
+            return pb.TranslateResponse(
+                results=[encode_result(r) for r in results], request_id=request.request_id
+            )
+
+        return await self._observe("Translate", pair, context, call, request.request_id)
+
+    async def TranslateStream(
+        self,
+        request_iterator: AsyncIterator[pb.TranslateStreamRequest],
+        context: Context,
+    ) -> AsyncIterator[pb.TranslateStreamResponse]:
+        results: asyncio.Queue[pb.TranslateStreamResponse | None] = asyncio.Queue()
+        with self._activity.track():
+            reader = asyncio.create_task(self._read_stream(request_iterator, results, context))
+            try:
+                while (response := await results.get()) is not None:
+                    yield response
+            finally:
+                reader.cancel()
+            await reader
+
+    async def _read_stream(
+        self,
+        items: AsyncIterator[pb.TranslateStreamRequest],
+        results: asyncio.Queue[pb.TranslateStreamResponse | None],
+        context: Context,
+    ) -> None:
+        window = asyncio.Semaphore(self._settings.stream_window)
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            async for item in items:
+                await window.acquire()  # bounded in flight: stop reading while the window is full
+                task = asyncio.create_task(self._stream_item(item, results, window, context))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            await asyncio.gather(*tasks)
+        finally:
+            await results.put(None)
+
+    async def _stream_item(
+        self,
+        item: pb.TranslateStreamRequest,
+        results: asyncio.Queue[pb.TranslateStreamResponse | None],
+        window: asyncio.Semaphore,
+        context: Context,
+    ) -> None:
+        request = item.request
+        pair = pair_label(request.source_language, request.target_language)
+        started = time.monotonic()
+        response = pb.TranslateStreamResponse(item_id=item.item_id)
+        code = grpc.StatusCode.OK
+        try:
+            translated = await self._pipeline.translate(decode_request(request), _deadline(context))
+            response.response.CopyFrom(
+                pb.TranslateResponse(
+                    results=[encode_result(r) for r in translated], request_id=request.request_id
+                )
+            )
+        except errors.TlumachError as exc:
+            code = status_of(exc)
+            response.error_message = str(exc)
+        except Exception:
+            code = grpc.StatusCode.INTERNAL
+            logger.exception("stream item failed (pair %s)", pair)
+            response.error_message = "internal error; see server logs"
+        finally:
+            window.release()
+        response.status_code = code.value[0]
+        self._metrics.requests.labels("TranslateStream", pair, code.name).inc()
+        self._metrics.request_duration.labels("TranslateStream", pair, code.name).observe(
+            time.monotonic() - started
+        )
+        await results.put(response)
+
+    async def DetectLanguage(
+        self, request: pb.DetectLanguageRequest, context: Context
+    ) -> pb.DetectLanguageResponse:
+        async def call() -> pb.DetectLanguageResponse:
+            if not request.texts:
+                raise errors.InvalidArgumentError("texts", "at least one text is required")
+            limit = self._settings.max_texts_per_request
+            if len(request.texts) > limit:
+                raise errors.InvalidArgumentError("texts", f"at most {limit} texts")
+            detections = await asyncio.to_thread(
+                lambda: [self._detector.detect(text) for text in request.texts]
+            )
+            return pb.DetectLanguageResponse(
+                detections=[
+                    pb.Detection(
+                        candidates=[
+                            pb.LanguageGuess(language=c.language, confidence=c.confidence)
+                            for c in d.candidates
+                        ],
+                        warnings=list(d.warnings),
+                    )
+                    for d in detections
+                ]
+            )
+
+        return await self._observe("DetectLanguage", "none", context, call)
+
+    async def ListLanguagePairs(
+        self, request: pb.ListLanguagePairsRequest, context: Context
+    ) -> pb.ListLanguagePairsResponse:
+        async def call() -> pb.ListLanguagePairsResponse:
+            pairs = []
+            for pair, route in sorted(self._registry.routes.items()):
+                source, target = pair.split("-")
+                infos = [leg.info for leg in route.legs]
+                pairs.append(
+                    pb.LanguagePair(
+                        source_language=source,
+                        target_language=target,
+                        model_name="+".join(info.name for info in infos),
+                        model_version="+".join(info.version for info in infos),
+                        pivot=route.pivot,
+                        pivot_language="en" if route.pivot else "",
+                        demo=any(info.demo for info in infos),
+                        serving=True,
+                    )
+                )
+            return pb.ListLanguagePairsResponse(pairs=pairs)
+
+        return await self._observe("ListLanguagePairs", "none", context, call)
+
+
+def _deadline(context: Context) -> float | None:
+    remaining = context.time_remaining()
+    return None if remaining is None else time.monotonic() + remaining
+
+
+def decode_request(request: pb.TranslateRequest) -> TranslationRequest:
+    """The domain request for a protobuf one (field checks happen in the domain)."""
+    text_format = FORMATS.get(request.text_format, f"unknown enum value {request.text_format}")
+    options = request.options
+    return TranslationRequest(
+        texts=tuple(request.texts),
+        target_language=request.target_language,
+        source_language=request.source_language,
+        glossary_ids=tuple(request.glossary_ids),
+        inline_entries=tuple(decode_entry(e) for e in request.inline_entries),
+        text_format=text_format,
+        options=TranslationOptions(
+            beam_size=options.beam_size,
+            return_term_report=options.return_term_report,
+            alternatives=options.alternatives,
+            enforce_glossary=not options.disable_glossary_enforcement,
+        ),
+        request_id=request.request_id,
+    )
+
+
+def decode_entry(entry: pb.InlineGlossaryEntry) -> Entry:
+    """A glossary entry from an inline one."""
+    return Entry(
+        id=entry.id,
+        kind=entry.kind or "term",
+        terms={lang: tuple(terms.terms) for lang, terms in entry.terms.items()},
+        forbidden={lang: tuple(terms.terms) for lang, terms in entry.forbidden.items()},
+        gender=entry.gender or None,
+        declinable=entry.declinable if entry.HasField("declinable") else True,
+    )
+
+
+def encode_result(result: TextResult) -> pb.TranslationResult:
+    """The protobuf result of one text."""
+    return pb.TranslationResult(
+        text=result.text,
+        source_language=result.source_language,
+        source_confidence=result.source_confidence,
+        route=result.route,
+        warnings=list(result.warnings),
+        alternatives=list(result.alternatives),
+        terms=[
+            pb.TermReport(
+                entry_id=t.entry_id,
+                glossary_id=t.glossary_id,
+                source_text=t.source_text,
+                source_start=t.source_start,
+                source_end=t.source_end,
+                target_text=t.target_text,
+                grammatical_case=t.grammatical_case,
+                outcome=OUTCOMES.get(t.outcome, pb.TERM_OUTCOME_UNSPECIFIED),
+                method=t.method,
+                original_text=t.original_text,
+            )
+            for t in result.terms
+        ],
+    )
