@@ -55,9 +55,14 @@ class Restored:
     warnings: tuple[str, ...] = ()
 
 
+def free_prefix(text: str) -> str:
+    """A token prefix that does not occur in `text` ("" when every candidate does)."""
+    return next((p for p in _PREFIXES if p.lower() not in text.lower()), "")
+
+
 def mask(sentence: str) -> Masked:
     """Replace protected spans with tokens the model copies through."""
-    prefix = next((p for p in _PREFIXES if p.lower() not in sentence.lower()), "")
+    prefix = free_prefix(sentence)
     if not prefix:
         # Every candidate occurs in the text: masking could not be undone unambiguously.
         return Masked(sentence, (), "", tuple(_BARE_INTEGER.findall(sentence)))
@@ -90,16 +95,18 @@ def restore(translation: str, masked: Masked) -> Restored:
     return Restored(text, tuple(warnings))
 
 
-def _token_pattern(prefix: str) -> re.Pattern[str]:
-    # Models sometimes space out or lowercase a token ("QZ 0", "qz0"); accept those too.
-    return re.compile(rf"{prefix[0]}\s?{prefix[1]}\s?(\d+)", re.IGNORECASE)
+def _token_pattern(prefix: str, count: int) -> re.Pattern[str]:
+    # Models sometimes space out or lowercase a token ("QZ 0", "qz0"); accept those too. Known
+    # indices only, longest first, so a digit written right after a token ("QZ1" + "5") stays.
+    indices = "|".join(str(i) for i in sorted(range(count), key=lambda i: -len(str(i))))
+    return re.compile(rf"{prefix[0]}\s?{prefix[1]}\s?({indices}|\d+)", re.IGNORECASE)
 
 
 def _restore_tokens(translation: str, masked: Masked, warnings: list[str]) -> str:
     out: list[str] = []
     placed: dict[int, tuple[int, int]] = {}  # span index -> (start, end) in the output
     cursor = 0
-    for match in _token_pattern(masked.prefix).finditer(translation):
+    for match in _token_pattern(masked.prefix, len(masked.spans)).finditer(translation):
         index = int(match.group(1))
         out.append(translation[cursor : match.start()])
         cursor = match.end()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from service.errors import InvalidArgumentError
 from service.markup.document import Document, Rendered
+from service.markup.html import parse_html
+from service.markup.markdown import parse_markdown
 from service.markup.plain import parse_plain
 
 __all__ = ["FORMATS", "Document", "Rendered", "parse"]
@@ -15,6 +17,10 @@ def parse(text: str, text_format: str, language: str) -> Document:
     """Parse `text` written in `text_format` (plain, markdown or html) and `language`."""
     if text_format == "plain":
         return parse_plain(text, language)
+    if text_format == "html":
+        return parse_html(text, language)
+    if text_format == "markdown":
+        return parse_markdown(text, language)
     raise InvalidArgumentError(
         "text_format", f"unknown format {text_format!r}; accepted: {', '.join(FORMATS)}"
     )
