@@ -1,0 +1,78 @@
+"""Bad input: invisible and control characters, wrong-script look-alike letters, surrogates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from service.errors import InvalidArgumentError
+
+# Invisible characters that split words for the model but carry no text: zero-width space,
+# word joiner, BOM inside text, soft hyphen. ZWJ/ZWNJ are dropped only between letters (emoji
+# sequences need ZWJ).
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]|(?<=[^\W\d_])[\u200c\u200d](?=[^\W\d_])")
+# C0/C1 controls and DEL, except tab, newline and carriage return, which are layout.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_LATIN_TO_CYRILLIC = str.maketrans("aceiopxyABCEHIKMOPTX", "асеіорхуАВСЕНІКМОРТХ")
+_CYRILLIC_TO_LATIN = str.maketrans("асеіорхуАВСЕНІКМОРТХ", "aceiopxyABCEHIKMOPTX")
+_LATIN_LOOKALIKES = frozenset("aceiopxyABCEHIKMOPTX")
+_CYRILLIC_LOOKALIKES = frozenset("асеіорхуАВСЕНІКМОРТХ")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The text to translate and what was changed in it."""
+
+    text: str
+    warnings: tuple[str, ...] = ()
+
+
+def check_text(text: str, field: str) -> Checked:
+    """Normalise what can be normalised (with a warning); reject what cannot."""
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        raise InvalidArgumentError(
+            field,
+            f"unpaired UTF-16 surrogate at character {surrogate.start()}; send valid Unicode text",
+        )
+    warnings: list[str] = []
+    normal = unicodedata.normalize("NFC", text)
+    if normal != text:
+        warnings.append(f"{field}: combining characters composed (Unicode NFC)")
+    for pattern, what in ((_CONTROL, "control"), (_INVISIBLE, "zero-width or invisible")):
+        normal, count = pattern.subn("", normal)
+        if count:
+            warnings.append(f"{field}: removed {count} {what} character(s)")
+    normal, fixed = _fix_mixed_words(normal)
+    if fixed:
+        warnings.append(
+            f"{field}: {fixed} word(s) mixed Latin and Cyrillic look-alike letters; "
+            "written in one script"
+        )
+    return Checked(normal, tuple(warnings))
+
+
+def _fix_mixed_words(text: str) -> tuple[str, int]:
+    fixed = 0
+
+    def repair(match: re.Match[str]) -> str:
+        nonlocal fixed
+        word = match.group(0)
+        cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in word)
+        latin = sum(ch.isascii() for ch in word)
+        if not cyrillic or not latin:
+            return word
+        if cyrillic >= latin and all(ch in _LATIN_LOOKALIKES for ch in word if ch.isascii()):
+            fixed += 1
+            return word.translate(_LATIN_TO_CYRILLIC)
+        if latin > cyrillic and all(
+            ch in _CYRILLIC_LOOKALIKES for ch in word if "\u0400" <= ch <= "\u04ff"
+        ):
+            fixed += 1
+            return word.translate(_CYRILLIC_TO_LATIN)
+        return word
+
+    return _WORD.sub(repair, text), fixed
