@@ -27,7 +27,9 @@ import yaml
 
 from service.engine import Hypothesis
 from service.glossary.compile import Compiler
-from service.glossary.enforce import Decoder, Enforcer, EngineDecoder
+from service.glossary.decoder import Decoder, EngineDecoder
+from service.glossary.enforce import Enforcer
+from service.glossary.grammar import analyzer
 from service.glossary.io import load_glossary
 from service.glossary.model import CompiledEntry
 from service.glossary.report import EnforcementResult
@@ -171,6 +173,8 @@ def run(
 ) -> tuple[dict[str, Tally], dict[str, Tally], list[dict[str, Any]]]:
     """Enforce every item; tallies of the unenforced and enforced texts per direction."""
     enforcer = Enforcer()
+    for language in ("uk", "ru"):  # build the analyzers before timing anything
+        analyzer(language)
     before: dict[str, Tally] = defaultdict(Tally)
     after: dict[str, Tally] = defaultdict(Tally)
     lines = []

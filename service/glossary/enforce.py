@@ -6,19 +6,17 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 from service.engine import Hypothesis
-from service.glossary.match import TermMatch, TermMatcher, terms_of
+from service.glossary.decoder import Decoder, redecode
+from service.glossary.locate import Located, Locator
+from service.glossary.match import TermMatch, TermMatcher
 from service.glossary.model import CompiledEntry
 from service.glossary.repair import (
     Edit,
     FormChooser,
-    Located,
-    Locator,
     Scorer,
     agreement_edits,
-    forms_by_case,
     pick_paradigm,
 )
 from service.glossary.report import (
@@ -32,7 +30,6 @@ from service.glossary.report import (
 )
 from service.glossary.verify import (
     HOMOGLYPH,
-    MISSING,
     OK,
     WRONG_CASE,
     Finding,
@@ -41,64 +38,6 @@ from service.glossary.verify import (
     constraint_for,
 )
 from service.glossary.words import normalize
-
-
-class Decoder(Protocol):
-    """The model access enforcement needs: n-best with forced prefixes, and sentence scores."""
-
-    def translate(
-        self,
-        sources: Sequence[str],
-        *,
-        num_hypotheses: int = 1,
-        target_prefixes: Sequence[str | None] | None = None,
-    ) -> list[list[Hypothesis]]:
-        """Translations of `sources`, each forced to start with its prefix when one is given."""
-        ...
-
-    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
-        """Mean log-probability per token of each target given its source."""
-        ...
-
-
-class _Engine(Protocol):
-    def translate_batch(
-        self,
-        texts: Sequence[str],
-        *,
-        target_token: str | None = None,
-        num_hypotheses: int = 1,
-        target_prefixes: Sequence[str | None] | None = None,
-    ) -> list[list[Hypothesis]]: ...
-
-    def score_batch(
-        self, sources: Sequence[str], targets: Sequence[str], *, target_token: str | None = None
-    ) -> list[float]: ...
-
-
-class EngineDecoder:
-    """A `Decoder` over `service.engine.Engine` for one target language token."""
-
-    def __init__(self, engine: _Engine, target_token: str | None = None) -> None:
-        self._engine = engine
-        self._target_token = target_token
-
-    def translate(
-        self,
-        sources: Sequence[str],
-        *,
-        num_hypotheses: int = 1,
-        target_prefixes: Sequence[str | None] | None = None,
-    ) -> list[list[Hypothesis]]:
-        return self._engine.translate_batch(
-            sources,
-            target_token=self._target_token,
-            num_hypotheses=num_hypotheses,
-            target_prefixes=target_prefixes,
-        )
-
-    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float]:
-        return self._engine.score_batch(sources, targets, target_token=self._target_token)
 
 
 @dataclass(frozen=True)
@@ -209,7 +148,9 @@ class Enforcer:
         redecoded: int | None = None
         if step.unlocated and decoder is not None:
             missing = step.unlocated[0]
-            forced = self._redecode(source, text, missing.match, tools, decoder)
+            forced = redecode(
+                source, text, missing.match, tools.verifier, decoder, self.redecode_forms
+            )
             if forced is not None:
                 step = self._pass(source, tools.verifier.verify(forced, matches), tools, scorer)
                 text = apply(forced, step.edits)
@@ -314,34 +255,6 @@ class Enforcer:
             step.edits.append(self._repair(view, owner, located, tools, None))
             step.warnings.append(f"term {owner.match.entry.entry.id}: replaced an extra variant")
             taken.update(_cells(span))
-
-    def _redecode(
-        self, source: str, text: str, match: TermMatch, tools: _Tools, decoder: Decoder
-    ) -> str | None:
-        """Force the term as a target prefix where it belongs and let the model continue."""
-        compiled = terms_of(match.entry, tools.verifier.language)
-        if compiled is None:
-            return None
-        by_case = forms_by_case(compiled.preferred, match.entry.entry.gender == "plural")
-        ranked = sorted(by_case, key=lambda c: -(4 * (c in match.cases) + 3 * (c in match.hints)))
-        forms = list(dict.fromkeys(by_case[case] for case in ranked))[: self.redecode_forms]
-        words = text.split()
-        point = round(match.relative_position * len(words))
-        points = sorted({max(0, point - 1), min(point, len(words)), min(point + 1, len(words))})
-        prefixes: list[str | None] = [
-            " ".join([*words[:p], form[:1].upper() + form[1:] if p == 0 else form])
-            for p in points
-            for form in forms
-        ]
-        results = decoder.translate([source] * len(prefixes), target_prefixes=prefixes)
-        best: Hypothesis | None = None
-        for result in results:
-            if not result:
-                continue
-            found = tools.verifier.verify(result[0].text, [match]).findings[0]
-            if found.status != MISSING and (best is None or result[0].score > best.score):
-                best = result[0]
-        return best.text if best is not None else None
 
 
 def apply(text: str, edits: Sequence[Edit]) -> str:

@@ -220,7 +220,7 @@ def _verb_constraint(word: str, language: str) -> Constraint:
             continue
         dative = parse.normal_form in DATIVE_VERBS.get(language, frozenset())
         # ru tags infinitives INFN; the uk dictionary tags them VERB with an "infn" grammeme.
-        if parse.tag.POS == "INFN" or "infn" in parse.tag:
+        if parse.tag.POS == "INFN" or "infn" in parse.tag.grammemes:
             # An infinitive has no subject: a nominative after it is a pasted form.
             allowed = frozenset({"datv"}) if dative else _ALL - {"nomn"}
             return Constraint(allowed, f"infinitive {parse.normal_form}")
@@ -257,7 +257,7 @@ def genitive_attribute(tokens: list[Token], start: int, language: str) -> bool:
     found = parses(tokens[before].text, language)
     if not found or found[0].tag.POS != "NOUN" or found[0].normal_form in _CLASSIFIERS:
         return False
-    return "Name" not in found[0].tag and "Surn" not in found[0].tag
+    return not {"Name", "Surn"} & found[0].tag.grammemes
 
 
 def source_hints(tokens: list[Token], start: int, end: int, language: str) -> tuple[str, ...]:
