@@ -192,12 +192,14 @@ def test_mixed_folder_into_two_languages(server: int, tmp_path: Path) -> None:
     records = [json.loads(line) for line in report.read_text().splitlines()]
     assert {r["target_language"] for r in records} == {"uk", "ru"}
     assert all(r["source_language"] == "en" for r in records)
-    # A second run finds everything done and translates nothing.
+    # The same command again finds everything done and translates nothing.
     code, err = finish(
         client(
             str(source),
             "--to",
             "uk,ru",
+            "--from",
+            "en",
             "--out",
             str(out),
             "--fields",
@@ -207,7 +209,7 @@ def test_mixed_folder_into_two_languages(server: int, tmp_path: Path) -> None:
         )
     )
     assert code == 1
-    assert "0 translated, 12 already done (journal)" in err
+    assert "0 translated, 12 already done (journal)" in err, err
 
 
 def test_resume_after_the_client_is_killed(server: int, tmp_path: Path) -> None:
