@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pymorphy3
-import pymorphy3.units
 
+from service.glossary.endings import decline
+from service.glossary.guess import SuffixGuesser
 from service.glossary.model import CASES
 from service.glossary.wordshape import normalize, restore_apostrophe, restore_case
 
@@ -16,6 +17,10 @@ _GENDER_TAGS = {"masculine": "masc", "feminine": "femn", "neuter": "neut"}
 # uk long adjective forms (нижняя, нижнюю) are archaic; never accept them as variants.
 _ARCHAIC_UK_ADJECTIVE = ("яя", "ая", "юю", "ую", "єє", "еє")
 _UK_LONG_DATIVE = ("ові", "еві", "єві")
+_ADJECTIVE_ENDINGS = {
+    "uk": ("ий", "ій", "ська", "цька", "зька", "ське", "цьке", "зьке", "ські", "цькі"),
+    "ru": ("ый", "ий", "ая", "яя", "ое", "ее", "ые", "ие"),
+}
 
 
 @dataclass(frozen=True)
@@ -54,135 +59,130 @@ class Morphology:
     """pymorphy3 analyzers for uk and ru, built once; inflects nouns and adjectives."""
 
     def __init__(self, *, hidden: Callable[[str], bool] | None = None) -> None:
+        """`hidden(word)` True makes a dictionary word count as unknown (for benchmarks)."""
         self._analyzers = {lang: pymorphy3.MorphAnalyzer(lang=lang) for lang in ("uk", "ru")}
-        # The guessers alone (no dictionary lookup), to treat a word as unknown: what the
-        # external benchmark needs to test the unknown-word path on words the dictionary knows.
-        self._guessers = {
-            lang: pymorphy3.MorphAnalyzer(lang=lang, units=_guesser_units(lang))
-            for lang in ("uk", "ru")
-        }
+        self._guessers = {lang: SuffixGuesser(self._analyzers[lang]) for lang in ("uk", "ru")}
         self._hidden = hidden or (lambda _word: False)
 
-    def parses(self, lang: str, word: str) -> list[Any]:
-        """Every parse of `word`, from the guessers only when the word is hidden."""
+    def known_parses(self, lang: str, word: str) -> list[Any]:
+        """The dictionary's parses of `word` (none when the word is hidden or unknown)."""
         key = normalize(word)
-        analyzer = self._guessers[lang] if self._hidden(key) else self._analyzers[lang]
-        return list(analyzer.parse(key))
+        if self._hidden(key):
+            return []
+        return [p for p in self._analyzers[lang].parse(key) if _is_known(p)]
 
     def knows(self, lang: str, word: str, tag: str) -> bool:
-        """True when the dictionary (not a guess) has `word` with grammeme `tag`."""
-        return any(_is_known(p) and tag in _grammemes(p) for p in self.parses(lang, word))
+        """True when the dictionary has `word` with grammeme `tag`."""
+        return any(tag in _grammemes(p.tag) for p in self.known_parses(lang, word))
 
     def is_fixed(self, lang: str, word: str, spec: WordSpec) -> bool:
         """True when the dictionary lists `word` (in this role) only as indeclinable."""
-        known = [p for p in self._noun_candidates(word, spec) if _is_known(p)]
-        return bool(known) and all("Fixd" in _grammemes(p) for p in known)
-
-    def noun(self, word: str, spec: WordSpec) -> WordParadigm | None:
-        """The paradigm of a noun, or None when no parse fits the metadata."""
-        candidates = self._noun_candidates(word, spec)
-        if not candidates:
-            return None
-        parse = min(candidates, key=lambda p: _noun_rank(p, spec))
-        if "Fixd" in _grammemes(parse):
-            return WordParadigm(frozen(word).forms, guessed=not _is_known(parse))
-        table = _collect(parse.lexeme, spec.plural, lambda tag: True)
-        return _finish(word, spec, table, guessed=not _is_known(parse), adjective=False)
-
-    def adjective(self, word: str, spec: WordSpec) -> WordParadigm | None:
-        """The paradigm of an adjective agreeing with a head of spec's gender, number, animacy."""
-        gender = None if spec.plural else _GENDER_TAGS.get(spec.gender or "masculine", "masc")
-        candidates = [
-            p
-            for p in self.parses(spec.lang, word)
-            if p.tag.POS == "ADJF"
-            and p.tag.case == "nomn"
-            and _number_ok(p, spec.plural)
-            and (gender is None or gender in _grammemes(p))
-        ]
-        if not candidates:
-            return None
-        parse = min(candidates, key=lambda p: (not _is_known(p), -p.score))
-
-        def agrees(tag: Any) -> bool:
-            return tag.POS == "ADJF" and (gender is None or gender in tag.grammemes)
-
-        table = _collect(parse.lexeme, spec.plural, agrees)
-        return _finish(word, spec, table, guessed=not _is_known(parse), adjective=True)
+        accept = _noun_filter(spec)
+        known = [p for p in self.known_parses(lang, word) if accept(p.tag)]
+        return bool(known) and all("Fixd" in _grammemes(p.tag) for p in known)
 
     def is_adjective(self, lang: str, word: str) -> bool:
-        """True when the best-scored nominative reading of `word` is an adjective."""
-        readings = [p for p in self.parses(lang, word) if p.tag.case == "nomn"]
-        return bool(readings) and readings[0].tag.POS == "ADJF"
+        """True when the first nominative reading of `word` is an adjective."""
+        readings = [p for p in self.known_parses(lang, word) if p.tag.case == "nomn"]
+        if readings:
+            return bool(readings[0].tag.POS == "ADJF")
+        # Unknown word: adjectival endings (-ський, -ська, -ий, -ая...) decide.
+        return normalize(word).endswith(_ADJECTIVE_ENDINGS[lang])
 
-    def _noun_candidates(self, word: str, spec: WordSpec) -> list[Any]:
-        wanted_gender = None if spec.plural else _GENDER_TAGS.get(spec.gender or "")
-        animacy = "anim" if spec.animate else "inan"
-        return [
-            p
-            for p in self.parses(spec.lang, word)
-            if p.tag.POS == "NOUN"
-            and p.tag.case == "nomn"
-            and _number_ok(p, spec.plural)
-            and (
-                wanted_gender is None or _grammemes(p) & {wanted_gender, "ms-f"} or not p.tag.gender
-            )
-            and (not p.tag.animacy or animacy in _grammemes(p))
-        ]
+    def noun(self, word: str, spec: WordSpec) -> WordParadigm | None:
+        """The paradigm of a noun, or None when no paradigm fits the metadata."""
+        accept = _noun_filter(spec)
+        known = [p for p in self.known_parses(spec.lang, word) if accept(p.tag)]
+        if known:
+            parse = min(known, key=lambda p: _noun_rank(p, spec))
+            if "Fixd" in _grammemes(parse.tag):
+                return frozen(word)
+            forms = [(form.word, form.tag) for form in parse.lexeme]
+            return _finish(word, spec, _collect(forms, spec.plural, None), False, adjective=False)
+        if not spec.animate:
+            by_rule = decline(spec.lang, normalize(word), spec.gender, spec.plural)
+            if by_rule is not None:
+                return _finish(word, spec, by_rule, True, adjective=False)
+        guessed = self._guessers[spec.lang].lexeme(
+            normalize(word), lambda tag: accept(tag) and "Fixd" not in _grammemes(tag)
+        )
+        if guessed is None:
+            return None
+        return _finish(word, spec, _collect(guessed, spec.plural, None), True, adjective=False)
+
+    def adjective(self, word: str, spec: WordSpec) -> WordParadigm | None:
+        """The paradigm of an adjective agreeing with a head of spec's gender and number."""
+        gender = None if spec.plural else _GENDER_TAGS.get(spec.gender or "masculine", "masc")
+
+        def agrees(tag: Any) -> bool:
+            return tag.POS == "ADJF" and (gender is None or gender in _grammemes(tag))
+
+        def accept(tag: Any) -> bool:
+            return agrees(tag) and tag.case == "nomn" and _number_ok(tag, spec.plural)
+
+        known = [p for p in self.known_parses(spec.lang, word) if accept(p.tag)]
+        if known:
+            forms = [(form.word, form.tag) for form in known[0].lexeme]
+            return _finish(word, spec, _collect(forms, spec.plural, agrees), False, adjective=True)
+        guessed = self._guessers[spec.lang].lexeme(normalize(word), accept)
+        if guessed is None:
+            return None
+        return _finish(word, spec, _collect(guessed, spec.plural, agrees), True, adjective=True)
 
 
-def _guesser_units(lang: str) -> list[Any]:
-    units: list[Any] = [
-        pymorphy3.units.NumberAnalyzer(),
-        pymorphy3.units.PunctuationAnalyzer(),
-        pymorphy3.units.LatinAnalyzer(),
-        [pymorphy3.units.UnknownPrefixAnalyzer(), pymorphy3.units.KnownSuffixAnalyzer()],
-        pymorphy3.units.UnknAnalyzer(),
-    ]
-    return units
+def _noun_filter(spec: WordSpec) -> Callable[[Any], bool]:
+    wanted_gender = None if spec.plural else _GENDER_TAGS.get(spec.gender or "")
+    animacy = "anim" if spec.animate else "inan"
+
+    def accept(tag: Any) -> bool:
+        found = _grammemes(tag)
+        return (
+            tag.POS == "NOUN"
+            and "nomn" in found
+            and _number_ok(tag, spec.plural)
+            and (wanted_gender is None or bool(found & {wanted_gender, "ms-f"}) or not tag.gender)
+            and (not tag.animacy or animacy in found)
+        )
+
+    return accept
 
 
-def _grammemes(parse: Any) -> frozenset[str]:
+def _grammemes(tag: Any) -> frozenset[str]:
     # Comparing a tag attribute with a grammeme the language lacks (uk has no ms-f) raises.
-    return frozenset(str(grammeme) for grammeme in parse.tag.grammemes)
+    return frozenset(str(grammeme) for grammeme in tag.grammemes)
 
 
 def _is_known(parse: Any) -> bool:
     return bool(parse.is_known)
 
 
-def _number_ok(parse: Any, plural: bool) -> bool:
-    is_plural = bool(_grammemes(parse) & {"plur", "Pltm"})
+def _number_ok(tag: Any, plural: bool) -> bool:
+    is_plural = bool(_grammemes(tag) & {"plur", "Pltm"})
     return is_plural == plural
 
 
-def _noun_rank(parse: Any, spec: WordSpec) -> tuple[bool, bool, bool, float]:
+def _noun_rank(parse: Any, spec: WordSpec) -> tuple[bool, bool, float]:
     preferred_tag = _ROLE_TAGS.get(spec.role)
-    has_tag = preferred_tag is not None and preferred_tag in _grammemes(parse)
+    has_tag = preferred_tag is not None and preferred_tag in _grammemes(parse.tag)
     # A man's or a place's name that the dictionary marks indeclinable is often a woman's
     # reading (Шевченко femn Fixd); declining readings win unless nothing else fits.
-    return (not _is_known(parse), not has_tag, "Fixd" in _grammemes(parse), -parse.score)
+    return (not has_tag, "Fixd" in _grammemes(parse.tag), -parse.score)
 
 
 def _collect(
-    lexeme: Iterable[Any], plural: bool, keep: Callable[[Any], bool]
+    lexeme: Iterable[tuple[str, Any]], plural: bool, keep: Callable[[Any], bool] | None
 ) -> dict[str, list[str]]:
     table: dict[str, list[str]] = {case: [] for case in CASES}
-    for form in lexeme:
-        tag = form.tag
+    for word, tag in lexeme:
         case = str(tag.case)
-        if (
-            case in table
-            and _number_ok(form, plural)
-            and keep(tag)
-            and form.word not in table[case]
-        ):
-            table[case].append(form.word)
+        wanted = case in table and _number_ok(tag, plural) and (keep is None or keep(tag))
+        if wanted and word not in table[case]:
+            table[case].append(word)
     return table
 
 
 def _finish(
-    word: str, spec: WordSpec, table: dict[str, list[str]], *, guessed: bool, adjective: bool
+    word: str, spec: WordSpec, table: dict[str, list[str]], guessed: bool, *, adjective: bool
 ) -> WordParadigm | None:
     if any(not forms for forms in table.values()):
         return None
