@@ -4,7 +4,8 @@ Picks toponyms (ru: tagged Geox; uk: the same names as ru Geox lemmas that the u
 knows as inanimate nouns, spelled alike or with -ськ/-цьк for -ск/-цк) and person surnames (tagged
 Surn), hides each word from the compiler so that it takes the unknown-word path, compiles it from
 the metadata a glossary would carry (kind, gender, animacy), and compares every generated case
-form with the forms the dictionary lists for that case. Words are sampled from two-letter prefixes in a seeded order.
+form with the forms the dictionary lists for that case. Words are sampled from two-letter
+prefixes in a seeded order.
 
     PYTHONPATH=. .venv/bin/python bench/paradigms.py [--places 400] [--surnames 150] [--seed 7]
 """
