@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -49,7 +50,7 @@ def model_dir() -> Path:
 
 
 def raw_engine(
-    models: Path, texts: list[str], beam: int, inter: int, intra: int
+    models: Path, texts: list[str], beam: int, inter: int, intra: int, out_tokens: int
 ) -> dict[str, float]:
     """Sentences/s of plain translate_batch, batches dispatched to `inter` workers."""
     translator = ctranslate2.Translator(
@@ -57,7 +58,7 @@ def raw_engine(
     )
     tokenizer = spm.SentencePieceProcessor(model_file=str(models / "en-uk" / "source.spm"))
     tokens = [tokenizer.encode(t, out_type=str) for t in texts]
-    limit = min(512, 2 * max(len(t) for t in tokens) + 16)
+    limit = out_tokens
     translator.translate_batch(tokens[:4], beam_size=beam, max_decoding_length=limit)  # warm-up
     started = time.perf_counter()
     results = translator.translate_batch(
@@ -99,7 +100,7 @@ def _request(text: str) -> pb.TranslateRequest:
 
 
 def start_server(
-    models: Path, beam: int, inter: int, intra: int
+    models: Path, beam: int, inter: int, intra: int, out_tokens: int
 ) -> tuple[subprocess.Popen[str], int]:
     """A real `tlumach serve` process on a free port."""
     process = subprocess.Popen(
@@ -128,6 +129,7 @@ def start_server(
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, "TLUMACH_MAX_OUTPUT_TOKENS": str(out_tokens)},
     )
     assert process.stdout is not None
     for line in process.stdout:
@@ -141,6 +143,7 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=256)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--beam", type=int, default=2)
+    parser.add_argument("--output-tokens", type=int, default=32, help="decoded tokens per sentence")
     parser.add_argument("--threads", default="2x1,1x2", help="inter x intra settings to compare")
     args = parser.parse_args()
     models = model_dir()
@@ -156,8 +159,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for setting in args.threads.split(","):
         inter, intra = (int(x) for x in setting.split("x"))
-        raw = raw_engine(models, texts, args.beam, inter, intra)
-        process, port = start_server(models, args.beam, inter, intra)
+        raw = raw_engine(models, texts, args.beam, inter, intra, args.output_tokens)
+        process, port = start_server(models, args.beam, inter, intra, args.output_tokens)
         try:
             served = asyncio.run(service_run(port, texts, args.clients))
         finally:

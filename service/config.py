@@ -64,6 +64,8 @@ class Settings:
     """Decoding stops after this many target tokens (a guard against degenerate repetition)."""
     stream_window: int = 16
     grace_period_s: float = 20.0
+    language_guard: bool = True
+    """Check every translated sentence is in the target language and re-decode it if not."""
     log_format: str = "text"
     log_level: str = "INFO"
     glossary_watch_interval_s: float = 5.0
@@ -159,6 +161,10 @@ def _check_range(name: str, value: int, low: int, high: int) -> None:
 
 def _convert(name: str, annotation: Any, value: Any) -> Any:
     kind = str(annotation)
+    if kind == "bool" and isinstance(value, str):
+        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise ConfigError(f"{name}={value!r} is not a boolean; use true or false")
+        return value.lower() in ("true", "1", "yes")
     try:
         if kind == "int":
             return int(value)

@@ -6,12 +6,13 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from service import markup, protect
 from service.batcher import Batcher, BatchOptions
 from service.config import Settings
 from service.errors import InvalidArgumentError
+from service.glossary.report import TermReport
 from service.guard import LanguageGuard
 from service.langid import LanguageDetector
 from service.metrics import Metrics
@@ -19,6 +20,7 @@ from service.models import ModelRegistry
 from service.request import LANGUAGES, TextResult, TranslationRequest
 from service.segment import split_long
 from service.terms import TermStage, UnitTerms
+from service.textcheck import check_text
 from service.translator import RouteTranslator
 
 logger = logging.getLogger(__name__)
@@ -61,18 +63,25 @@ class Pipeline:
         entries = self._terms.entries_for(request)
         return list(
             await asyncio.gather(
-                *(self._translate_text(text, request, entries, deadline) for text in request.texts)
+                *(
+                    self._translate_text(index, text, request, entries, deadline)
+                    for index, text in enumerate(request.texts)
+                )
             )
         )
 
     async def _translate_text(
         self,
+        index: int,
         text: str,
         request: TranslationRequest,
         entries: UnitTerms,
         deadline: float | None,
     ) -> TextResult:
+        checked = check_text(text, f"texts[{index}]")
+        text = checked.text
         source, confidence, warnings = self._source_language(text, request)
+        warnings = [*checked.warnings, *warnings]
         target = request.target_language
         if source == target:
             warnings.append(f"text is already in {target}; returned unchanged")
@@ -90,7 +99,6 @@ class Pipeline:
         outcome = await self._terms.translate_units(
             translator,
             [unit.parts for unit in units],
-            [unit.masked.text for unit in units],
             source,
             target,
             entries,
@@ -100,18 +108,20 @@ class Pipeline:
         guarded = await self._guard_units(
             translator, units, outcome.texts, target, deadline, warnings
         )
-        restored = self._restore_all(units, guarded, warnings)
+        rendered = document.render_report(self._restore_all(units, guarded, warnings))
         alternatives = tuple(
             document.render(self._restore_all(units, texts, [])) for texts in outcome.alternatives
         )
         self._metrics.characters.labels(route.pair).inc(len(text))
         return TextResult(
-            text=document.render(restored),
+            text=rendered.text,
             source_language=source,
             source_confidence=confidence,
             route=route.name,
-            terms=outcome.reports if request.options.return_term_report else (),
-            warnings=tuple(warnings + list(outcome.warnings)),
+            terms=locate_reports(text, outcome.reports)
+            if request.options.return_term_report
+            else (),
+            warnings=(*warnings, *document.warnings, *rendered.warnings, *outcome.warnings),
             alternatives=alternatives,
         )
 
@@ -141,9 +151,11 @@ class Pipeline:
         limit = self._settings.max_input_tokens
         if tokens <= limit:
             return _Unit(masked, (masked.text,))
-        # Characters per token vary; aim below the limit so every part fits.
+        # Characters per token vary; aim below the limit so every part fits. Parts are translated
+        # without their edge whitespace and joined back with one space.
         max_chars = max(20, int(len(masked.text) * limit / tokens * 0.9))
-        return _Unit(masked, tuple(split_long(masked.text, max_chars)))
+        parts = (part.strip() for part in split_long(masked.text, max_chars))
+        return _Unit(masked, tuple(part for part in parts if part))
 
     async def _guard_units(
         self,
@@ -155,10 +167,14 @@ class Pipeline:
         warnings: list[str],
     ) -> list[str]:
         """Re-decode sentences that drifted into another language, once."""
+        result = list(texts)
+        if not self._settings.language_guard:
+            return result
         started = time.monotonic()
         pair = translator.route.pair
-        wrong = [i for i, text in enumerate(texts) if not self._guard.check(text, target)]
-        result = list(texts)
+        wrong = await asyncio.to_thread(
+            lambda: [i for i, text in enumerate(texts) if not self._guard.check(text, target)]
+        )
         if wrong:
             self._metrics.language_guard.labels(pair, "fired").inc(len(wrong))
             options = BatchOptions(suppress=tuple(self._guard.suppressed_words(target)))
@@ -166,7 +182,7 @@ class Pipeline:
             redone = await translator.translate(sources, options, deadline=deadline)
             for index, hypotheses in zip(wrong, redone, strict=True):
                 fixed = hypotheses[0].text if hypotheses else ""
-                if self._guard.check(fixed, target):
+                if fixed and self._guard.check(fixed, target):
                     result[index] = fixed
                     self._metrics.language_guard.labels(pair, "repaired").inc()
                 else:
@@ -189,3 +205,23 @@ class Pipeline:
             warnings.extend(restored.warnings)
             texts.append(restored.text)
         return texts
+
+
+def locate_reports(text: str, reports: Sequence[TermReport]) -> tuple[TermReport, ...]:
+    """Reports with offsets into the whole source text (enforcement saw one sentence at a time).
+
+    Occurrences are found in order, each search starting after the previous one.
+    """
+    located = []
+    cursor = 0
+    for report in reports:
+        start = text.find(report.source_text, cursor)
+        if start < 0:
+            start = text.find(report.source_text)
+        if start < 0:
+            located.append(report)
+            continue
+        end = start + len(report.source_text)
+        located.append(replace(report, source_start=start, source_end=end))
+        cursor = end
+    return tuple(located)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from service.config import Settings
 from service.errors import InvalidArgumentError
 from service.glossary.model import Entry
+from service.glossary.report import TermReport
 
 LANGUAGES = ("en", "uk", "ru")
 TEXT_FORMATS = ("plain", "markdown", "html")
@@ -108,22 +109,6 @@ def _check_language(name: str, value: str, *, required: bool) -> None:
         raise InvalidArgumentError(
             name, f"{value!r} is not supported; use one of {', '.join(LANGUAGES)}"
         )
-
-
-@dataclass(frozen=True)
-class TermReport:
-    """What glossary enforcement did with one term occurrence."""
-
-    entry_id: str
-    glossary_id: str
-    source_text: str
-    source_start: int
-    source_end: int
-    target_text: str
-    grammatical_case: str
-    outcome: str
-    method: str
-    original_text: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,10 @@ from service.activity import Activity
 from service.batcher import Batcher, BatchLimits, BatchOptions
 from service.config import Settings
 from service.engine import Engine, Hypothesis
+from service.errors import GlossaryError
+from service.glossary.compile import Compiler
+from service.glossary.enforce import Enforcer
+from service.glossary.store import GlossaryStore
 from service.guard import LanguageGuard
 from service.langid import LanguageDetector
 from service.metrics import Metrics
@@ -52,9 +56,31 @@ class TlumachServer:
     batchers: Mapping[str, Batcher]
     metrics: Metrics
     activity: Activity
+    glossaries: GlossaryStore
     metrics_http: WSGIServer | None = None
     port: int = 0
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    _watcher: asyncio.Task[None] | None = None
+
+    async def reload_glossaries(self, *, changed_only: bool = False) -> None:
+        """Recompile glossaries in a worker thread; a failing file keeps its old version."""
+        reload = self.glossaries.reload_if_changed if changed_only else self.glossaries.reload
+        try:
+            await asyncio.to_thread(reload)
+        except GlossaryError as exc:
+            logger.error("glossary reload failed, previous glossaries keep serving: %s", exc)
+
+    def watch_glossaries(self, interval_s: float) -> None:
+        """Check the glossary files for changes every `interval_s` (0 = never)."""
+        if interval_s <= 0:
+            return
+
+        async def watch() -> None:
+            while True:
+                await asyncio.sleep(interval_s)
+                await self.reload_glossaries(changed_only=True)
+
+        self._watcher = asyncio.create_task(watch(), name="glossary-watch")
 
     @property
     def metrics_port(self) -> int:
@@ -65,6 +91,8 @@ class TlumachServer:
         """NOT_SERVING, refuse new rpcs, let in-flight ones finish within `grace`, free all."""
         if self._stopped.is_set():
             return
+        if self._watcher:
+            self._watcher.cancel()
         logger.info("stopping: draining in-flight rpcs for up to %s s", grace)
         started = time.monotonic()
         await self.health.enter_graceful_shutdown()
@@ -100,8 +128,12 @@ async def build_server(
     for batcher in batchers.values():
         batcher.start()
     detector = await asyncio.to_thread(LanguageDetector)
+    compiler = await asyncio.to_thread(Compiler)
+    glossaries = GlossaryStore(settings.glossaries_dir, compiler)
+    await asyncio.to_thread(_load_glossaries, glossaries)
+    terms = TermStage(metrics, Enforcer(), compiler, glossaries)
     pipeline = Pipeline(
-        settings, models, batchers, metrics, detector, LanguageGuard(detector), TermStage(metrics)
+        settings, models, batchers, metrics, detector, LanguageGuard(detector), terms
     )
     server = grpc.aio.server(
         options=[
@@ -110,7 +142,9 @@ async def build_server(
         ]
     )
     activity = Activity()
-    servicer = TranslationServicer(settings, pipeline, models, detector, metrics, activity)
+    servicer = TranslationServicer(
+        settings, pipeline, models, detector, metrics, activity, glossaries, compiler
+    )
     pb_grpc.add_TranslationServiceServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]
     health = health_aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
@@ -126,7 +160,10 @@ async def build_server(
     await server.start()
     await _set_health(health, models, metrics)
     metrics_http = _start_metrics(settings, metrics)
-    app = TlumachServer(server, health, models, batchers, metrics, activity, metrics_http, port)
+    app = TlumachServer(
+        server, health, models, batchers, metrics, activity, glossaries, metrics_http, port
+    )
+    app.watch_glossaries(settings.glossary_watch_interval_s)
     logger.info(
         "serving on port %d (metrics port %d); pairs: %s",
         port,
@@ -140,6 +177,17 @@ async def build_server(
             settings.models_dir,
         )
     return app, port
+
+
+def _load_glossaries(store: GlossaryStore) -> None:
+    try:
+        report = store.load_all()
+    except GlossaryError as exc:
+        logger.warning("no glossaries loaded: %s", exc)
+        return
+    logger.info("glossaries loaded: %s", ", ".join(g.glossary.id for g in store.list()) or "none")
+    if report.failed:
+        logger.error("glossaries not loaded: %s", ", ".join(sorted(report.failed)))
 
 
 def _load_engine(info: ModelInfo, settings: Settings) -> Engine:

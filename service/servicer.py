@@ -9,12 +9,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
+from google.protobuf import json_format
 
 from service import errors
 from service.activity import Activity
 from service.config import Settings
+from service.glossary.api import check_glossary_response, get_glossary_response, glossary_info
+from service.glossary.check import GlossaryCompiler, check_glossary
 from service.glossary.model import Entry
+from service.glossary.store import GlossaryStore
 from service.langid import LanguageDetector
+from service.logfmt import request_fields
 from service.metrics import Metrics
 from service.models import ModelRegistry
 from service.pb import translation_pb2 as pb
@@ -46,6 +51,7 @@ OUTCOMES = {
     "failed": pb.TERM_OUTCOME_FAILED,
     "not_enforced": pb.TERM_OUTCOME_NOT_ENFORCED,
 }
+GLOSSARY_FORMATS = ("yaml", "csv", "tsv", "tbx", "tmx")
 T = TypeVar("T")
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -76,14 +82,16 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         detector: LanguageDetector,
         metrics: Metrics,
         activity: Activity,
-        glossary_rpcs: Any = None,
+        glossaries: GlossaryStore,
+        compiler: GlossaryCompiler,
     ) -> None:
         self._settings = settings
         self._pipeline = pipeline
         self._registry = registry
         self._detector = detector
         self._metrics = metrics
-        self._glossary_rpcs = glossary_rpcs
+        self._glossaries = glossaries
+        self._compiler = compiler
         self._activity = activity
 
     async def _observe(
@@ -93,6 +101,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         context: Context,
         call: Callable[[], Awaitable[T]],
         request_id: str = "",
+        size: tuple[int, int] = (0, 0),
     ) -> T:
         """Run `call`, map domain errors to statuses, record metrics and one log line."""
         started = time.monotonic()
@@ -116,21 +125,16 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
             elapsed = time.monotonic() - started
             self._metrics.requests.labels(rpc, pair, code.name).inc()
             self._metrics.request_duration.labels(rpc, pair, code.name).observe(elapsed)
-            logger.info(
-                "rpc=%s pair=%s status=%s latency_ms=%.1f request_id=%s",
-                rpc,
-                pair,
-                code.name,
-                elapsed * 1000,
-                request_id,
-                extra={
-                    "rpc": rpc,
-                    "pair": pair,
-                    "status": code.name,
-                    "latency_ms": round(elapsed * 1000, 1),
-                    "request_id": request_id,
-                },
+            fields = request_fields(
+                rpc=rpc,
+                pair=pair,
+                texts=size[0],
+                characters=size[1],
+                latency_ms=elapsed * 1000,
+                status=code.name,
+                request_id=request_id,
             )
+            logger.info("rpc finished", extra=fields)
         raise AssertionError("unreachable: context.abort raises")
 
     async def Translate(
@@ -149,7 +153,8 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
                 results=[encode_result(r) for r in results], request_id=request.request_id
             )
 
-        return await self._observe("Translate", pair, context, call, request.request_id)
+        size = (len(request.texts), sum(len(text) for text in request.texts))
+        return await self._observe("Translate", pair, context, call, request.request_id, size)
 
     async def TranslateStream(
         self,
@@ -269,6 +274,50 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
             return pb.ListLanguagePairsResponse(pairs=pairs)
 
         return await self._observe("ListLanguagePairs", "none", context, call)
+
+    async def ListGlossaries(
+        self, request: pb.ListGlossariesRequest, context: Context
+    ) -> pb.ListGlossariesResponse:
+        async def call() -> pb.ListGlossariesResponse:
+            infos = [glossary_info(compiled) for compiled in self._glossaries.list()]
+            return json_format.ParseDict({"glossaries": infos}, pb.ListGlossariesResponse())
+
+        return await self._observe("ListGlossaries", "none", context, call)
+
+    async def GetGlossary(
+        self, request: pb.GetGlossaryRequest, context: Context
+    ) -> pb.GetGlossaryResponse:
+        async def call() -> pb.GetGlossaryResponse:
+            compiled = self._glossaries.get(request.glossary_id)
+            view = await asyncio.to_thread(get_glossary_response, compiled)
+            return json_format.ParseDict(view, pb.GetGlossaryResponse())
+
+        return await self._observe("GetGlossary", "none", context, call)
+
+    async def CheckGlossary(
+        self, request: pb.CheckGlossaryRequest, context: Context
+    ) -> pb.CheckGlossaryResponse:
+        async def call() -> pb.CheckGlossaryResponse:
+            fmt = request.format or "yaml"
+            if fmt not in GLOSSARY_FORMATS:
+                raise errors.InvalidArgumentError(
+                    "format", f"{fmt!r}; use one of {', '.join(GLOSSARY_FORMATS)}"
+                )
+            columns = tuple(request.column_languages) or None
+            result = await asyncio.to_thread(
+                lambda: check_glossary(
+                    request.content,
+                    fmt=fmt,
+                    glossary_id="uploaded",
+                    source="request",
+                    compiler=self._compiler,
+                    column_languages=columns,
+                )
+            )
+            view = check_glossary_response(result)
+            return json_format.ParseDict(view, pb.CheckGlossaryResponse())
+
+        return await self._observe("CheckGlossary", "none", context, call)
 
 
 def _deadline(context: Context) -> float | None:

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.batcher import BatchOptions
 from service.engine import Hypothesis
-from service.glossary.model import CompiledEntry
+from service.errors import GlossaryError, InvalidArgumentError, NotFoundError
+from service.glossary.compile import Compiler
+from service.glossary.enforce import Enforcer
+from service.glossary.model import CompiledEntry, Glossary
+from service.glossary.report import EnforcementResult, TermReport
+from service.glossary.store import GlossaryStore
+from service.glossary.validate import validate
 from service.metrics import Metrics
-from service.request import TermReport, TranslationOptions, TranslationRequest
+from service.request import TranslationOptions, TranslationRequest
 from service.translator import RouteTranslator
 
 logger = logging.getLogger(__name__)
+
+N_BEST = 4
+"""Hypotheses asked for sentences with glossary terms: one of them often has every term right."""
+INLINE_GLOSSARY_ID = "inline"
 
 
 @dataclass(frozen=True)
@@ -34,40 +46,160 @@ class UnitsOutcome:
     """Per rank (second best, third...), the text of every unit."""
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every sentence of one text shares during decoding and enforcement."""
+
+    translator: RouteTranslator
+    source: str
+    target: str
+    entries: tuple[CompiledEntry, ...]
+    options: TranslationOptions
+    deadline: float | None
+    loop: asyncio.AbstractEventLoop
+
+
 class TermStage:
     """Decodes a document's units and enforces the request's glossaries on them."""
 
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        metrics: Metrics,
+        enforcer: Enforcer,
+        compiler: Compiler | None = None,
+        store: GlossaryStore | None = None,
+    ) -> None:
         self._metrics = metrics
+        self._enforcer = enforcer
+        self._compiler = compiler
+        self._store = store
 
     def entries_for(self, request: TranslationRequest) -> UnitTerms:
-        """The compiled entries a request names (inline entries first)."""
-        return UnitTerms()
+        """The compiled entries a request names: inline entries first, then each glossary."""
+        entries = list(self._inline_entries(request))
+        for glossary_id in request.glossary_ids:
+            if self._store is None:
+                raise NotFoundError(f"glossary {glossary_id!r} not found: no glossaries loaded")
+            entries.extend(self._store.get(glossary_id).entries)
+        return UnitTerms(tuple(entries))
+
+    def _inline_entries(self, request: TranslationRequest) -> tuple[CompiledEntry, ...]:
+        if not request.inline_entries:
+            return ()
+        if self._compiler is None:
+            raise InvalidArgumentError("inline_entries", "this server has no glossary compiler")
+        glossary = Glossary(INLINE_GLOSSARY_ID, "inline entries", request.inline_entries)
+        ids = [entry.id for entry in request.inline_entries]
+        for problem in validate(glossary):
+            if problem.is_error:
+                index = ids.index(problem.entry_id) if problem.entry_id in ids else 0
+                raise InvalidArgumentError(
+                    f"inline_entries[{index}].{problem.field or 'id'}",
+                    f"entry {problem.entry_id!r}: {problem.message}",
+                )
+        try:
+            return self._compiler.compile(glossary).entries
+        except GlossaryError as exc:
+            raise InvalidArgumentError("inline_entries", str(exc)) from exc
 
     async def translate_units(
         self,
         translator: RouteTranslator,
         parts: Sequence[Sequence[str]],
-        masked_units: Sequence[str],
         source: str,
         target: str,
         terms: UnitTerms,
         options: TranslationOptions,
         deadline: float | None,
     ) -> UnitsOutcome:
-        """Translate every unit (all parts of all units in shared batches)."""
+        """Translate every unit (all parts of all units in shared batches), enforcing terms."""
+        loop = asyncio.get_running_loop()
+        job = _Job(translator, source, target, terms.entries, options, deadline, loop)
         flat = [part for unit_parts in parts for part in unit_parts]
-        batch_options = BatchOptions(
-            beam_size=options.beam_size or None, num_hypotheses=1 + options.alternatives
-        )
-        hypotheses = await translator.translate(flat, batch_options, deadline=deadline)
+        termed = await self._parts_with_terms(job, flat)
+        hypotheses = await self._decode(job, flat, termed)
+        reports: list[TermReport] = []
+        warnings: list[str] = []
+        if termed:
+            started = time.monotonic()
+            enforced = await asyncio.to_thread(self._enforce, job, flat, hypotheses, termed)
+            for index, result in zip(termed, enforced, strict=True):
+                best = hypotheses[index][0]
+                hypotheses[index][0] = Hypothesis(result.text, best.score, best.tokens)
+                reports.extend(result.reports)
+                warnings.extend(result.warnings)
+            self._observe(translator.route.pair, reports, time.monotonic() - started)
         per_unit = _regroup(hypotheses, parts)
         texts = [_join_best(unit, 0) for unit in per_unit]
         alternatives = tuple(
             [_join_best(unit, rank) for unit in per_unit]
             for rank in range(1, 1 + options.alternatives)
         )
-        return UnitsOutcome(texts=texts, alternatives=alternatives)
+        return UnitsOutcome(texts, tuple(reports), tuple(warnings), alternatives)
+
+    async def _parts_with_terms(self, job: _Job, flat: list[str]) -> list[int]:
+        if not job.entries:
+            return []
+        found = await asyncio.to_thread(
+            lambda: [
+                bool(self._enforcer.find_terms(part, job.source, job.target, job.entries))
+                for part in flat
+            ]
+        )
+        return [index for index, has_terms in enumerate(found) if has_terms]
+
+    @staticmethod
+    async def _decode(job: _Job, flat: list[str], termed: list[int]) -> list[list[Hypothesis]]:
+        """Plain sentences with the request's options; sentences with terms with an n-best list."""
+        beam = job.options.beam_size or None
+        wanted = 1 + job.options.alternatives
+        plain_options = BatchOptions(beam_size=beam, num_hypotheses=wanted)
+        term_options = BatchOptions(
+            beam_size=max(N_BEST, beam or 0), num_hypotheses=max(N_BEST, wanted)
+        )
+        termed_set = set(termed)
+        plain = [i for i in range(len(flat)) if i not in termed_set]
+        plain_hyps, term_hyps = await asyncio.gather(
+            job.translator.translate(
+                [flat[i] for i in plain], plain_options, deadline=job.deadline
+            ),
+            job.translator.translate(
+                [flat[i] for i in termed], term_options, deadline=job.deadline
+            ),
+        )
+        hypotheses: list[list[Hypothesis]] = [[] for _ in flat]
+        for index, hyps in zip(plain, plain_hyps, strict=True):
+            hypotheses[index] = list(hyps)
+        for index, hyps in zip(termed, term_hyps, strict=True):
+            hypotheses[index] = list(hyps)
+        return hypotheses
+
+    def _enforce(
+        self,
+        job: _Job,
+        flat: list[str],
+        hypotheses: list[list[Hypothesis]],
+        termed: list[int],
+    ) -> list[EnforcementResult]:
+        """Enforce each sentence with terms, in a worker thread (repairs call back the loop)."""
+        decoder = job.translator.decoder(job.loop)
+        return [
+            self._enforcer.enforce(
+                flat[index],
+                job.source,
+                job.target,
+                hypotheses[index],
+                job.entries,
+                decoder,
+                enabled=job.options.enforce_glossary,
+            )
+            for index in termed
+        ]
+
+    def _observe(self, pair: str, reports: list[TermReport], elapsed: float) -> None:
+        self._metrics.stage_duration.labels("glossary", pair).observe(elapsed)
+        for report in reports:
+            self._metrics.glossary_terms.labels(pair, report.outcome).inc()
 
 
 def _regroup(

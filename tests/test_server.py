@@ -196,19 +196,24 @@ async def test_full_queue_answers_resource_exhausted(models_dir: Path) -> None:
         await running.app.stop(grace=1)
 
 
-async def test_expired_deadline_drops_queued_sentences(server: RunningServer) -> None:
-    sentences = [f"Sentence {n} is about the war." for n in range(140)]
-    decoded_before = server.sample("tlumach_batch_size_sentences_sum", {"pair": "en-uk"})
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await server.stub.Translate(
-            pb.TranslateRequest(
-                texts=[" ".join(sentences)], source_language="en", target_language="uk"
-            ),
-            timeout=0.05,
-        )
-    assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
-    await asyncio.sleep(1.0)  # let the workers drain what is left
-    decoded = server.sample("tlumach_batch_size_sentences_sum", {"pair": "en-uk"}) - decoded_before
-    assert decoded < len(sentences), "sentences of an expired call must not all be decoded"
-    # And the server still serves.
-    assert (await translate(server, [SENTENCE])).results[0].text
+async def test_expired_deadline_drops_queued_sentences(models_dir: Path) -> None:
+    # Batches of one sentence make 1000 sentences take far longer than the deadline.
+    running = await start_server(settings_for(models_dir, max_batch_size=1, max_text_chars=100_000))
+    try:
+        sentences = [f"Sentence {n} is about the war." for n in range(1000)]
+        with pytest.raises(grpc.aio.AioRpcError) as caught:
+            await running.stub.Translate(
+                pb.TranslateRequest(
+                    texts=[" ".join(sentences)], source_language="en", target_language="uk"
+                ),
+                timeout=0.2,
+            )
+        assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        await asyncio.sleep(1.0)  # let the workers drain what is left
+        decoded = running.sample("tlumach_batch_size_sentences_sum", {"pair": "en-uk"})
+        assert decoded < len(sentences), "sentences of an expired call must not all be decoded"
+        # And the server still serves.
+        assert (await translate(running, [SENTENCE])).results[0].text
+    finally:
+        await running.channel.close()
+        await running.app.stop(grace=1)

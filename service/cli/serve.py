@@ -83,6 +83,15 @@ async def _serve(settings: Settings) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, on_signal, signum)
+    reloads: set[asyncio.Task[None]] = set()
+
+    def on_hangup() -> None:
+        logger.info("received SIGHUP: reloading glossaries")
+        task = loop.create_task(app.reload_glossaries())
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, on_hangup)
     print(f"tlumach serving on port {port}", flush=True)
     await app.wait()
     return 0

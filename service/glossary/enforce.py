@@ -100,6 +100,14 @@ class Enforcer:
             return EnforcementResult(best.text, tuple(reports), tuple(warnings))
         return EnforcementResult(text, tuple(reports), tuple(warnings), text != best.text)
 
+    def find_terms(
+        self, source: str, source_lang: str, target_lang: str, entries: Sequence[CompiledEntry]
+    ) -> list[TermMatch]:
+        """Glossary terms in `source` (so callers can ask for n-best only where terms occur)."""
+        if not entries or source_lang == target_lang:
+            return []
+        return self._tools(entries, source_lang, target_lang).matcher.find(source)
+
     def _tools(self, entries: Sequence[CompiledEntry], source: str, target: str) -> _Tools:
         key = (*(id(entry) for entry in entries), source, target)
         with self._lock:
