@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pymorphy3
@@ -13,6 +14,7 @@ from service.glossary.guess import SuffixGuesser
 from service.glossary.model import CASES
 from service.glossary.wordshape import normalize, restore_apostrophe, restore_case
 
+_CACHE_SIZE = 32768
 _GENDER_TAGS = {"masculine": "masc", "feminine": "femn", "neuter": "neut"}
 # uk long adjective forms (нижняя, нижнюю) are archaic; never accept them as variants.
 _ARCHAIC_UK_ADJECTIVE = ("яя", "ая", "юю", "ую", "єє", "еє")
@@ -63,13 +65,18 @@ class Morphology:
         self._analyzers = {lang: pymorphy3.MorphAnalyzer(lang=lang) for lang in ("uk", "ru")}
         self._guessers = {lang: SuffixGuesser(self._analyzers[lang]) for lang in ("uk", "ru")}
         self._hidden = hidden or (lambda _word: False)
+        # One word is looked up several times per term (head? fixed? noun?); an unknown word's
+        # lookup runs every pymorphy3 guesser, so remember recent answers.
+        self._known = lru_cache(maxsize=_CACHE_SIZE)(self._lookup)
 
-    def known_parses(self, lang: str, word: str) -> list[Any]:
+    def known_parses(self, lang: str, word: str) -> tuple[Any, ...]:
         """The dictionary's parses of `word` (none when the word is hidden or unknown)."""
-        key = normalize(word)
+        return self._known(lang, normalize(word))
+
+    def _lookup(self, lang: str, key: str) -> tuple[Any, ...]:
         if self._hidden(key):
-            return []
-        return [p for p in self._analyzers[lang].parse(key) if _is_known(p)]
+            return ()
+        return tuple(p for p in self._analyzers[lang].parse(key) if _is_known(p))
 
     def knows(self, lang: str, word: str, tag: str) -> bool:
         """True when the dictionary has `word` with grammeme `tag`."""

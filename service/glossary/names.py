@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import shevchenko
@@ -44,6 +45,8 @@ class PersonNames:
         self._morph = morphology
         self._petrovich = PetrovichDeclinationMaker()
         self._ru_detector = PetrovichGenderDetector()
+        # Given names repeat across entries and shevchenko scans its rule list on every call.
+        self.part = lru_cache(maxsize=16384)(self._part)  # type: ignore[method-assign]
 
     def infer_gender(self, lang: str, given_name: str) -> str | None:
         """The gender the given name implies, or None when the libraries cannot tell."""
@@ -55,6 +58,9 @@ class PersonNames:
 
     def part(self, lang: str, word: str, role: str, gender: str, declinable: bool) -> WordParadigm:
         """The paradigm of one name part; role is "given", "patronymic" or "surname"."""
+        return self._part(lang, word, role, gender, declinable)
+
+    def _part(self, lang: str, word: str, role: str, gender: str, declinable: bool) -> WordParadigm:
         if self._stays(lang, word, role, gender, declinable):
             return frozen(word)
         if lang == "uk":

@@ -70,7 +70,9 @@ class PhraseInflector:
             if fixed[index] or (head is not None and index > head):
                 words.append(frozen(token))  # a genitive complement: сил України
                 continue
-            found = self._word(token, spec, is_head=index == head)
+            found = self._word(token, spec, is_head=index == head or len(tokens) == 1)
+            if found is None and len(tokens) == 1:
+                found = self._word(token, spec, is_head=False)  # adjectival names: Покровське
             if found is None:
                 problems.append(f"{spec.lang}: cannot inflect '{token}'; it is kept unchanged")
                 found = frozen(token)
