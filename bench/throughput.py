@@ -100,7 +100,7 @@ def _request(text: str) -> pb.TranslateRequest:
 
 
 def start_server(
-    models: Path, beam: int, inter: int, intra: int, out_tokens: int
+    models: Path, beam: int, inter: int, intra: int, out_tokens: int, guard: str
 ) -> tuple[subprocess.Popen[str], int]:
     """A real `tlumach serve` process on a free port."""
     process = subprocess.Popen(
@@ -129,7 +129,13 @@ def start_server(
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "TLUMACH_MAX_OUTPUT_TOKENS": str(out_tokens)},
+        # Random weights write no language, so the target-language guard would re-decode every
+        # sentence; a real model trips it rarely. Its check cost is measured with it on.
+        env={
+            **os.environ,
+            "TLUMACH_MAX_OUTPUT_TOKENS": str(out_tokens),
+            "TLUMACH_LANGUAGE_GUARD": guard,
+        },
     )
     assert process.stdout is not None
     for line in process.stdout:
@@ -144,6 +150,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--beam", type=int, default=2)
     parser.add_argument("--output-tokens", type=int, default=32, help="decoded tokens per sentence")
+    parser.add_argument(
+        "--guard", choices=("true", "false"), default="false", help="target-language guard"
+    )
     parser.add_argument("--threads", default="2x1,1x2", help="inter x intra settings to compare")
     args = parser.parse_args()
     models = model_dir()
@@ -160,7 +169,9 @@ def main() -> None:
     for setting in args.threads.split(","):
         inter, intra = (int(x) for x in setting.split("x"))
         raw = raw_engine(models, texts, args.beam, inter, intra, args.output_tokens)
-        process, port = start_server(models, args.beam, inter, intra, args.output_tokens)
+        process, port = start_server(
+            models, args.beam, inter, intra, args.output_tokens, args.guard
+        )
         try:
             served = asyncio.run(service_run(port, texts, args.clients))
         finally:
