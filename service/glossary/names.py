@@ -33,8 +33,13 @@ _RU_CASES = {
     "loct": Case.PREPOSITIONAL,
 }
 _RU_PARTS = {"given": NamePart.FIRSTNAME, "patronymic": NamePart.MIDDLENAME}
-_UK_ADJECTIVAL_MASCULINE = ("ий", "ій", "ой")
-_UK_ADJECTIVAL_FEMININE = ("ька", "ая", "ня")
+# Adjectival surnames decline like adjectives (Сирський, Крайній, Петрова); the rest like nouns
+# (Губрій, Птиця). shevchenko leaves the choice open when it has no classifier, so we decide.
+_UK_ADJECTIVAL_MASCULINE = ("ий", "ній", "ой")
+_UK_ADJECTIVAL_FEMININE = ("ька", "ова", "ева", "єва", "іна", "їна", "ина", "ня")
+# Ukrainian -о surnames decline (Шевченко → Шевченка, Франко → Франка); foreign ones do not
+# (Гуайдо, Гуго).
+_UK_DECLINING_O = ("ко", "ло")
 _SHEVCHENKO_KEYS = {"given": "givenName", "patronymic": "patronymicName", "surname": "familyName"}
 
 
@@ -72,7 +77,9 @@ class PersonNames:
     def _stays(self, lang: str, word: str, role: str, gender: str, declinable: bool) -> bool:
         if role == "surname":
             # House rule: a woman's consonant-final surname (Верещук, Каллас) never declines.
-            return not declinable or (gender == "feminine" and ends_in_consonant(word))
+            foreign_o = lang == "uk" and word.lower().endswith("о")
+            foreign_o = foreign_o and not word.lower().endswith(_UK_DECLINING_O)
+            return not declinable or foreign_o or (gender == "feminine" and ends_in_consonant(word))
         spec = WordSpec(lang, gender, plural=False, animate=True, role="given")
         if self._morph.is_fixed(lang, word, spec):
             return True  # the dictionary lists it as indeclinable (Джо)
@@ -104,13 +111,12 @@ class PersonNames:
         return str(self._petrovich.make(part, sex, _RU_CASES[case], word))
 
 
-def _uk_surname_class(word: str, gender: str) -> shevchenko.WordClass | None:
+def _uk_surname_class(word: str, gender: str) -> shevchenko.WordClass:
     lowered = word.lower()
-    if gender == "masculine" and lowered.endswith(_UK_ADJECTIVAL_MASCULINE):
+    endings = _UK_ADJECTIVAL_MASCULINE if gender == "masculine" else _UK_ADJECTIVAL_FEMININE
+    if lowered.endswith(endings):
         return shevchenko.WordClass.ADJECTIVE
-    if gender == "feminine" and lowered.endswith(_UK_ADJECTIVAL_FEMININE):
-        return shevchenko.WordClass.ADJECTIVE
-    return None
+    return shevchenko.WordClass.NOUN
 
 
 def _uk_variants(word: str, forms: dict[str, str], gender: str) -> dict[str, tuple[str, ...]]:
