@@ -200,6 +200,26 @@ class ModelRegistry:
             raise PairNotAvailableError(f"pair {pair} is not served; served pairs: {served}")
         return route
 
+    def describe_routes(self) -> list[dict[str, Any]]:
+        """Every served direction as the API's `LanguagePair` shows it."""
+        described = []
+        for pair, route in sorted(self.routes.items()):
+            source, target = pair.split("-")
+            infos = [leg.info for leg in route.legs]
+            described.append(
+                {
+                    "source_language": source,
+                    "target_language": target,
+                    "model_name": "+".join(info.name for info in infos),
+                    "model_version": "+".join(info.version for info in infos),
+                    "pivot": route.pivot,
+                    "pivot_language": PIVOT_LANGUAGE if route.pivot else "",
+                    "demo": any(info.demo for info in infos),
+                    "serving": True,
+                }
+            )
+        return described
+
     def close(self) -> None:
         """Unload every engine."""
         for engine in {id(leg.engine): leg.engine for leg in self._legs.values()}.values():

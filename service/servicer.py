@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -236,18 +237,8 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
             detections = await asyncio.to_thread(
                 lambda: [self._detector.detect(text) for text in request.texts]
             )
-            return pb.DetectLanguageResponse(
-                detections=[
-                    pb.Detection(
-                        candidates=[
-                            pb.LanguageGuess(language=c.language, confidence=c.confidence)
-                            for c in d.candidates
-                        ],
-                        warnings=list(d.warnings),
-                    )
-                    for d in detections
-                ]
-            )
+            view = {"detections": [dataclasses.asdict(d) for d in detections]}
+            return json_format.ParseDict(view, pb.DetectLanguageResponse())
 
         return await self._observe("DetectLanguage", "none", context, call)
 
@@ -255,23 +246,8 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         self, request: pb.ListLanguagePairsRequest, context: Context
     ) -> pb.ListLanguagePairsResponse:
         async def call() -> pb.ListLanguagePairsResponse:
-            pairs = []
-            for pair, route in sorted(self._registry.routes.items()):
-                source, target = pair.split("-")
-                infos = [leg.info for leg in route.legs]
-                pairs.append(
-                    pb.LanguagePair(
-                        source_language=source,
-                        target_language=target,
-                        model_name="+".join(info.name for info in infos),
-                        model_version="+".join(info.version for info in infos),
-                        pivot=route.pivot,
-                        pivot_language="en" if route.pivot else "",
-                        demo=any(info.demo for info in infos),
-                        serving=True,
-                    )
-                )
-            return pb.ListLanguagePairsResponse(pairs=pairs)
+            view = {"pairs": self._registry.describe_routes()}
+            return json_format.ParseDict(view, pb.ListLanguagePairsResponse())
 
         return await self._observe("ListLanguagePairs", "none", context, call)
 

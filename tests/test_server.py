@@ -217,3 +217,29 @@ async def test_expired_deadline_drops_queued_sentences(models_dir: Path) -> None
     finally:
         await running.channel.close()
         await running.app.stop(grace=1)
+
+
+async def test_detect_language_tells_ukrainian_from_russian(server: RunningServer) -> None:
+    response = await server.stub.DetectLanguage(
+        pb.DetectLanguageRequest(
+            texts=["Зеленський відвідав Харків.", "Зеленский посетил Харьков.", SENTENCE]
+        )
+    )
+    best = [d.candidates[0].language for d in response.detections]
+    assert best == ["uk", "ru", "en"]
+    assert all(0 < d.candidates[0].confidence <= 1 for d in response.detections)
+    with pytest.raises(grpc.aio.AioRpcError) as caught:
+        await server.stub.DetectLanguage(pb.DetectLanguageRequest())
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_empty_source_language_is_detected_per_text(server: RunningServer) -> None:
+    response = await server.stub.Translate(
+        pb.TranslateRequest(
+            texts=[SENTENCE, "Президент заявив, що переговори тривають."], target_language="ru"
+        )
+    )
+    english, ukrainian = response.results
+    assert (english.source_language, english.route) == ("en", "en-ru")
+    assert (ukrainian.source_language, ukrainian.route) == ("uk", "uk-en+en-ru")
+    assert 0.5 < english.source_confidence <= 1
