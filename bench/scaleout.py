@@ -14,23 +14,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
+from tests.support.serve_process import ServeProcess, start_serve
 
 SENTENCES = (
     "Ukrainian troops advanced 2 km into the Kursk region.",
@@ -61,11 +58,9 @@ RETRY_ATTEMPTS = 8
 
 @dataclass
 class Replica:
-    """One server process with its ports."""
+    """One server process, what it had served when it was killed, and how it exited."""
 
-    process: subprocess.Popen[bytes]
-    port: int
-    metrics_port: int
+    server: ServeProcess
     served_at_kill: float | None = None
     exit_code: int | None = None
 
@@ -80,50 +75,40 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+def start_replica(
+    models_dir: Path, glossaries_dir: Path, log: Path, timeout_s: float = 120.0
+) -> Replica:
+    """One `tlumach serve` with its metrics endpoint on; returns once it serves."""
+    server = start_serve(
+        models_dir,
+        glossaries_dir=glossaries_dir,
+        metrics_port=0,
+        extra_args=("--inter-threads", "1", "--log-level", "WARNING"),
+        log=log,
+        timeout_s=timeout_s,
+    )
+    return Replica(server)
 
 
-def start_replica(models_dir: Path, glossaries_dir: Path, log: Path) -> Replica:
-    """Launch one `tlumach serve` process on free ports (not yet waited for)."""
-    port, metrics_port = _free_port(), _free_port()
-    command = [
-        sys.executable, "-m", "service", "serve", "--host", "127.0.0.1",
-        "--port", str(port), "--metrics-port", str(metrics_port),
-        "--models-dir", str(models_dir), "--glossaries-dir", str(glossaries_dir),
-        "--inter-threads", "1", "--log-level", "WARNING",
-    ]  # fmt: skip
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TLUMACH_")}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
-    return Replica(process, port, metrics_port)
-
-
-async def wait_serving(replica: Replica, limit_s: float) -> None:
-    """Poll grpc.health.v1 until the replica answers SERVING."""
-    deadline = time.monotonic() + limit_s
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{replica.port}") as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
-        while time.monotonic() < deadline:
-            if replica.process.poll() is not None:
-                raise RuntimeError(f"replica on port {replica.port} exited at start")
-            try:
-                reply = await stub.Check(health_pb2.HealthCheckRequest(), timeout=1)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-            except grpc.aio.AioRpcError:
-                pass
-            await asyncio.sleep(0.2)
-    raise TimeoutError(f"replica on port {replica.port} not SERVING after {limit_s:.0f} s")
+def start_replicas(
+    models_dir: Path, glossaries_dir: Path, logs: list[Path], timeout_s: float
+) -> list[Replica]:
+    """Start them side by side (each takes seconds to load its models): all of them or none."""
+    with ThreadPoolExecutor(len(logs)) as pool:
+        futures = [
+            pool.submit(start_replica, models_dir, glossaries_dir, log, timeout_s) for log in logs
+        ]
+    started = [future.result() for future in futures if future.exception() is None]
+    failure = next((e for future in futures if (e := future.exception()) is not None), None)
+    if failure is not None:
+        stop(started)
+        raise failure
+    return started
 
 
 def served(replica: Replica) -> float:
     """Successful Translate calls the replica counted, from its own /metrics endpoint."""
-    url = f"http://127.0.0.1:{replica.metrics_port}/metrics"
+    url = f"http://127.0.0.1:{replica.server.metrics_port}/metrics"
     with urllib.request.urlopen(url, timeout=5) as reply:
         body = reply.read().decode("utf-8")
     return sum(
@@ -162,7 +147,7 @@ async def drive(
     replicas: list[Replica], requests: int, concurrency: int, kill_at: float, victim: int
 ) -> Tally:
     """Send `requests` calls, `concurrency` at a time; SIGKILL `victim` after `kill_at` of them."""
-    target = "ipv4:" + ",".join(f"127.0.0.1:{r.port}" for r in replicas)
+    target = "ipv4:" + ",".join(f"127.0.0.1:{r.server.port}" for r in replicas)
     options = [("grpc.service_config", SERVICE_CONFIG), ("grpc.enable_retries", 1)]
     tally = Tally()
     queue: asyncio.Queue[int] = asyncio.Queue()
@@ -179,7 +164,7 @@ async def drive(
                 if number == kill_after and victim >= 0:
                     doomed = replicas[victim]
                     doomed.served_at_kill = await asyncio.to_thread(served, doomed)
-                    doomed.process.send_signal(signal.SIGKILL)
+                    doomed.server.kill()
                 await _call(stub, number, tally)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -187,16 +172,11 @@ async def drive(
 
 
 def stop(replicas: list[Replica]) -> None:
-    """SIGTERM the live replicas and record their exit codes (graceful drain exits 0)."""
-    for replica in replicas:
-        if replica.process.poll() is None:
-            replica.process.send_signal(signal.SIGTERM)
-    for replica in replicas:
-        try:
-            replica.exit_code = replica.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            replica.process.kill()
-            replica.exit_code = replica.process.wait()
+    """SIGTERM the live replicas side by side and record their exit codes (a drain exits 0)."""
+    with ThreadPoolExecutor(max(1, len(replicas))) as pool:
+        codes = list(pool.map(lambda replica: replica.server.stop(), replicas))
+    for replica, code in zip(replicas, codes, strict=True):
+        replica.exit_code = code
 
 
 def summarize(
@@ -206,7 +186,7 @@ def summarize(
     shares = []
     for index, replica in enumerate(replicas):
         count = replica.served_at_kill if index == victim else served(replica)
-        shares.append({"port": replica.port, "killed": index == victim, "served": count})
+        shares.append({"port": replica.server.port, "killed": index == victim, "served": count})
     latencies = sorted(tally.latencies) or [0.0]
     report: dict[str, object] = {
         "requests": requests,
@@ -238,13 +218,12 @@ async def run(args: argparse.Namespace, scratch: Path) -> dict[str, object]:
     models_dir = _models_dir(args.models_dir, scratch)
     glossaries = scratch / "glossaries"
     glossaries.mkdir(exist_ok=True)
-    replicas = [
-        start_replica(models_dir, glossaries, scratch / f"replica-{i}.log")
-        for i in range(args.replicas)
-    ]
+    logs = [scratch / f"replica-{i}.log" for i in range(args.replicas)]
+    replicas = await asyncio.to_thread(
+        start_replicas, models_dir, glossaries, logs, args.start_timeout
+    )
     victim = args.replicas // 2 if args.kill else -1
     try:
-        await asyncio.gather(*(wait_serving(r, args.start_timeout) for r in replicas))
         started = time.monotonic()
         tally = await drive(replicas, args.requests, args.concurrency, args.kill_at, victim)
         elapsed = time.monotonic() - started

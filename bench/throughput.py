@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -26,6 +23,7 @@ from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 from tests.support.models import install_fixture_models
 from tests.support.opus_fixture import OPUS_SIZE
+from tests.support.serve_process import ServeProcess, start_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "bench" / ".cache"
@@ -101,47 +99,20 @@ def _request(text: str) -> pb.TranslateRequest:
 
 def start_server(
     models: Path, beam: int, inter: int, intra: int, out_tokens: int, guard: str
-) -> tuple[subprocess.Popen[str], int]:
+) -> ServeProcess:
     """A real `tlumach serve` process on a free port."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "service",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--metrics-port",
-            "-1",
-            "--models-dir",
-            str(models),
-            "--beam-size",
-            str(beam),
-            "--inter-threads",
-            str(inter),
-            "--intra-threads",
-            str(intra),
-            "--log-level",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
+    threads = ["--inter-threads", str(inter), "--intra-threads", str(intra)]
+    return start_serve(
+        models,
+        extra_args=["--beam-size", str(beam), *threads, "--log-level", "WARNING"],
+        log=CACHE / f"serve-{inter}x{intra}.log",
         # Random weights write no language, so the target-language guard would re-decode every
         # sentence; a real model trips it rarely. Its check cost is measured with it on.
-        env={
-            **os.environ,
+        env_overrides={
             "TLUMACH_MAX_OUTPUT_TOKENS": str(out_tokens),
             "TLUMACH_LANGUAGE_GUARD": guard,
         },
     )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("tlumach serving on port "):
-            return process, int(line.rsplit(" ", 1)[1])
-    raise SystemExit("server did not start")
 
 
 def main() -> None:
@@ -169,14 +140,11 @@ def main() -> None:
     for setting in args.threads.split(","):
         inter, intra = (int(x) for x in setting.split("x"))
         raw = raw_engine(models, texts, args.beam, inter, intra, args.output_tokens)
-        process, port = start_server(
-            models, args.beam, inter, intra, args.output_tokens, args.guard
-        )
+        server = start_server(models, args.beam, inter, intra, args.output_tokens, args.guard)
         try:
-            served = asyncio.run(service_run(port, texts, args.clients))
+            served = asyncio.run(service_run(server.port, texts, args.clients))
         finally:
-            process.terminate()
-            process.wait()
+            server.stop()
         print(
             f"| {inter}×{intra} | {raw['sent_s']:.1f} | {served['sent_s']:.1f} | "
             f"{served['sent_s'] / raw['sent_s']:.2f} | {served['p50_ms']:.0f} | "

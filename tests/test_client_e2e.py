@@ -8,7 +8,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import docx
 import pytest
 
 from service.client import resolve
+from tests.support.serve_process import ServeProcess, start_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -30,53 +30,16 @@ SENTENCES = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(models_dir: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """A `tlumach serve` process; returns once it accepts connections."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "service",
-            "serve",
-            "--models-dir",
-            str(models_dir),
-            "--glossaries-dir",
-            str(log.parent / "no-glossaries"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--metrics-port",
-            "-1",
-        ],
-        cwd=ROOT,
-        env=ENV,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()
-        if "serving on port" in log.read_text(errors="replace"):
-            return process, port
-        time.sleep(0.2)
-    process.kill()
-    raise AssertionError(f"server did not start: {log.read_text()}")
+def start_server(models_dir: Path, log: Path) -> ServeProcess:
+    """A `tlumach serve` process with no glossaries; returns once it accepts connections."""
+    return start_serve(models_dir, glossaries_dir=log.parent / "no-glossaries", log=log)
 
 
 @pytest.fixture(scope="module")
 def server(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    process, port = start_server(models_dir, tmp_path_factory.mktemp("server") / "server.log")
-    yield port
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    running = start_server(models_dir, tmp_path_factory.mktemp("server") / "server.log")
+    yield running.port
+    running.stop()
 
 
 def client(*args: str) -> subprocess.Popen[str]:
@@ -259,7 +222,7 @@ def test_resume_after_the_client_is_killed(server: int, tmp_path: Path) -> None:
 def test_job_finishes_when_a_replica_is_killed(
     server: int, models_dir: Path, tmp_path: Path
 ) -> None:
-    doomed, doomed_port = start_server(models_dir, tmp_path / "doomed.log")
+    doomed = start_server(models_dir, tmp_path / "doomed.log")
     names = many_files(tmp_path / "in", 30)
     out = tmp_path / "out"
     run = client(
@@ -271,15 +234,14 @@ def test_job_finishes_when_a_replica_is_killed(
         "--out",
         str(out),
         "--server",
-        f"127.0.0.1:{server},127.0.0.1:{doomed_port}",
+        f"127.0.0.1:{server},127.0.0.1:{doomed.port}",
         "--concurrency",
         "2",
     )
     deadline = time.monotonic() + 60
     while len(journal_lines(out)) < 4 and time.monotonic() < deadline:
         time.sleep(0.02)
-    doomed.send_signal(signal.SIGKILL)
-    doomed.wait()
+    doomed.kill()
     assert len(journal_lines(out)) < 60, "the replica must die mid-run"
     code, err = finish(run)
     assert code == 0, err

@@ -15,7 +15,7 @@ import pytest
 import pytest_asyncio
 from prometheus_client.parser import text_string_to_metric_families
 
-from bench.scaleout import Replica, served, start_replica, stop, wait_serving
+from bench.scaleout import Replica, served, start_replica, stop
 from service.metrics import GUARD_ACTIONS, REQUEST_BUCKETS, STAGES, TERM_OUTCOMES
 from service.models import LANGUAGES
 from service.pb import translation_pb2 as pb
@@ -68,8 +68,7 @@ def replica(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 @pytest_asyncio.fixture
 async def stub(replica: Replica) -> AsyncIterator[pb_grpc.TranslationServiceStub]:
-    await wait_serving(replica, 120)
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{replica.port}") as channel:
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{replica.server.port}") as channel:
         yield pb_grpc.TranslationServiceStub(channel)
 
 
@@ -99,7 +98,7 @@ async def test_scrape_after_traffic_passes_promtool_and_counts_it(
         pytest.skip("promtool is not installed here (.ci/tools.sh installs it)")
     before = await asyncio.to_thread(served, replica)
     await _traffic(stub)
-    body = await asyncio.to_thread(_scrape, replica.metrics_port)
+    body = await asyncio.to_thread(_scrape, replica.server.metrics_port)
 
     checked = await asyncio.to_thread(
         subprocess.run,
@@ -175,7 +174,7 @@ async def _healthcheck(*args: str) -> tuple[int, str]:
 async def test_container_healthcheck_speaks_grpc_health(
     replica: Replica, stub: pb_grpc.TranslationServiceStub
 ) -> None:
-    address = f"127.0.0.1:{replica.port}"
+    address = f"127.0.0.1:{replica.server.port}"
     code, out = await _healthcheck("--address", address)
     assert (code, out.strip()) == (0, "SERVING")
     pair = "tlumach.v1.TranslationService/en-uk"

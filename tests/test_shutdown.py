@@ -3,55 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import grpc
 
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
+from tests.support.serve_process import start_serve
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-def start_serve(models_dir: Path, *extra: str) -> tuple[subprocess.Popen[str], int]:
-    """Start `python -m service serve` and return it with the port it announced."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "service",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--metrics-port",
-            "-1",
-            "--models-dir",
-            str(models_dir),
-            "--inter-threads",
-            "1",
-            *extra,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+async def test_sigterm_finishes_in_flight_requests_and_exits_zero(
+    models_dir: Path, tmp_path: Path
+) -> None:
+    server = start_serve(
+        models_dir, extra_args=("--inter-threads", "1"), log=tmp_path / "serve.log"
     )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if line.startswith("tlumach serving on port "):
-            return process, int(line.rsplit(" ", 1)[1])
-    raise AssertionError(f"server exited with {process.wait()} before serving")
-
-
-async def test_sigterm_finishes_in_flight_requests_and_exits_zero(models_dir: Path) -> None:
-    process, port = start_serve(models_dir)
+    process, port = server.process, server.port
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
             stub = pb_grpc.TranslationServiceStub(channel)
@@ -75,4 +43,4 @@ async def test_sigterm_finishes_in_flight_requests_and_exits_zero(models_dir: Pa
         assert process.wait(timeout=30) == 0
     finally:
         if process.poll() is None:
-            process.kill()
+            server.kill()
