@@ -150,9 +150,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
                 results = await self._pipeline.translate(decode_request(request), deadline)
             finally:
                 self._metrics.inflight.labels(pair).dec()
-            return pb.TranslateResponse(
-                results=[encode_result(r) for r in results], request_id=request.request_id
-            )
+            return encode_response(results, request.request_id)
 
         size = (len(request.texts), sum(len(text) for text in request.texts))
         return await self._observe("Translate", pair, context, call, request.request_id, size)
@@ -204,11 +202,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         code = grpc.StatusCode.OK
         try:
             translated = await self._pipeline.translate(decode_request(request), _deadline(context))
-            response.response.CopyFrom(
-                pb.TranslateResponse(
-                    results=[encode_result(r) for r in translated], request_id=request.request_id
-                )
-            )
+            response.response.CopyFrom(encode_response(translated, request.request_id))
         except errors.TlumachError as exc:
             code = status_of(exc)
             response.error_message = str(exc)
@@ -332,6 +326,11 @@ def decode_entry(entry: pb.InlineGlossaryEntry) -> Entry:
         gender=entry.gender or None,
         declinable=entry.declinable if entry.HasField("declinable") else True,
     )
+
+
+def encode_response(results: list[TextResult], request_id: str) -> pb.TranslateResponse:
+    """The protobuf response of a request."""
+    return pb.TranslateResponse(results=[encode_result(r) for r in results], request_id=request_id)
 
 
 def encode_result(result: TextResult) -> pb.TranslationResult:
