@@ -243,3 +243,16 @@ async def test_empty_source_language_is_detected_per_text(server: RunningServer)
     assert (english.source_language, english.route) == ("en", "en-ru")
     assert (ukrainian.source_language, ukrainian.route) == ("uk", "uk-en+en-ru")
     assert 0.5 < english.source_confidence <= 1
+
+
+async def test_sentence_over_the_input_limit_is_split_not_truncated(models_dir: Path) -> None:
+    running = await start_server(settings_for(models_dir, max_input_tokens=16))
+    try:
+        sentence = ", ".join(f"the talks will continue in week {n}" for n in range(12)) + "."
+        [result] = (await translate(running, [sentence])).results
+        decoded = running.sample("tlumach_batch_size_sentences_sum", {"pair": "en-uk"})
+        assert decoded >= 4, "a sentence of ~100 tokens must reach the model in several parts"
+        assert result.text
+    finally:
+        await running.channel.close()
+        await running.app.stop(grace=1)
