@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import itertools
 import logging
-import random
 import re
-import socket
 import time
-from dataclasses import dataclass
 
 import grpc
 
 from service.jobs.records import BatchRequest, TermRecord, TextResult, TranslationFailedError
+from service.jobs.retry import RetryPolicy
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PORT = 50051
 RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED})
 _CODES = {code.value[0]: code for code in grpc.StatusCode}
 _FORMATS = {
@@ -32,22 +28,6 @@ _FORMATS = {
 _RETRY_AFTER = re.compile(r"retry after ([0-9.]+)\s*s")
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff with full jitter; `max_attempts` counts the first try."""
-
-    max_attempts: int = 6
-    initial_backoff_s: float = 0.2
-    max_backoff_s: float = 10.0
-    replica_cooldown_s: float = 2.0
-    """How long a replica that answered UNAVAILABLE is left alone before it is tried again."""
-
-    def delay(self, attempt: int, hint_s: float | None) -> float:
-        """Seconds to wait before attempt `attempt + 1`; a server hint is a floor."""
-        ceiling = min(self.max_backoff_s, self.initial_backoff_s * 2**attempt)
-        return max(hint_s or 0.0, random.uniform(0, ceiling))  # noqa: S311 (jitter, not crypto)
-
-
 class StreamBrokenError(Exception):
     """The stream to one replica ended; every item in flight on it must go elsewhere."""
 
@@ -56,51 +36,6 @@ class StreamBrokenError(Exception):
         self.code = code
         self.details = details
         self.hint_s = hint_s
-
-
-async def resolve(target: str) -> list[str]:
-    """gRPC channel targets, one per address: `dns:///host:port` or `host:port,host:port,...`."""
-    if target.startswith("unix:"):
-        return [target]
-    if target.startswith("dns:"):
-        target = target.removeprefix("dns:").lstrip("/")
-        if "/" in target:  # dns://authority/host:port: the authority (a DNS server) is not used
-            target = target.split("/", 1)[1]
-    addresses: list[str] = []
-    for hostport in filter(None, (part.strip() for part in target.split(","))):
-        host, port = _split_hostport(hostport)
-        for address in await _lookup(host, port):
-            if address not in addresses:
-                addresses.append(address)
-    if not addresses:
-        raise ValueError(f"--server {target!r}: no address to connect to")
-    return addresses
-
-
-def _split_hostport(hostport: str) -> tuple[str, int]:
-    if hostport.startswith("["):
-        host, _, rest = hostport[1:].partition("]")
-        port = rest.lstrip(":") or str(DEFAULT_PORT)
-    elif hostport.count(":") == 1:
-        host, port = hostport.split(":")
-    else:
-        host, port = hostport, str(DEFAULT_PORT)
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError(f"--server: bad port in {hostport!r}; use host:port with port 1..65535")
-    return host, int(port)
-
-
-async def _lookup(host: str, port: int) -> list[str]:
-    try:
-        ips = [str(ipaddress.ip_address(host))]
-    except ValueError:
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise ValueError(f"--server: cannot resolve {host!r}: {exc.strerror}") from exc
-        ips = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    return [f"ipv6:[{ip}]:{port}" if ":" in ip else f"ipv4:{ip}:{port}" for ip in ips]
 
 
 class Replica:

@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from service.client import resolve
+from service.jobs.endpoints import resolve
 from tests.support.serve_process import ServeProcess, start_serve
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from service.cli.progress import BarProgress, LogProgress, print_summary
-from service.client import RetryPolicy, TranslationClient, resolve
+from service.client import TranslationClient
 from service.jobs.discover import STDIN, InputError, discover
+from service.jobs.endpoints import resolve
 from service.jobs.formats import FORMATS, FormatOptions
 from service.jobs.plan import (
     BROKEN,
@@ -25,6 +26,7 @@ from service.jobs.plan import (
     check_name_pattern,
 )
 from service.jobs.records import TranslationFailedError
+from service.jobs.retry import RetryPolicy
 from service.jobs.runner import Runner
 from service.jobs.storage import Journal
 
