@@ -80,15 +80,12 @@ class Settings:
         _check_range("metrics_port", self.metrics_port, -1, 65535)
         for name in (
             "inter_threads",
-            "beam_size",
             "max_batch_size",
             "max_batch_tokens",
             "max_queue_sentences",
             "max_texts_per_request",
             "max_text_chars",
             "max_request_chars",
-            "max_input_tokens",
-            "max_output_tokens",
             "stream_window",
         ):
             _check_range(name, getattr(self, name), 1, 10_000_000)
