@@ -19,7 +19,7 @@ from service.activity import Activity
 from service.batcher import Batcher, BatchLimits, BatchOptions
 from service.config import Settings
 from service.engine import Engine, Hypothesis
-from service.errors import GlossaryError
+from service.errors import ConfigError, GlossaryError
 from service.glossary.compile import Compiler
 from service.glossary.enforce import Enforcer
 from service.glossary.store import GlossaryStore
@@ -156,10 +156,16 @@ async def build_server(
         ),
         server,
     )
-    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    try:
+        port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+        metrics_http = _start_metrics(settings, metrics)
+    except (RuntimeError, OSError) as exc:
+        raise ConfigError(
+            f"cannot listen on {settings.host}:{settings.port} (gRPC) or port "
+            f"{settings.metrics_port} (metrics): {exc}; set port / metrics_port"
+        ) from exc
     await server.start()
     await _set_health(health, models, metrics)
-    metrics_http = _start_metrics(settings, metrics)
     app = TlumachServer(
         server, health, models, batchers, metrics, activity, glossaries, metrics_http, port
     )

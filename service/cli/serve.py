@@ -72,7 +72,11 @@ def run(args: argparse.Namespace) -> int:
 async def _serve(settings: Settings) -> int:
     from service.server import build_server
 
-    app, port = await build_server(settings)
+    try:
+        app, port = await build_server(settings)
+    except ConfigError as exc:
+        logger.error("cannot start: %s", exc)
+        return 2
     loop = asyncio.get_running_loop()
     stopping: list[asyncio.Task[None]] = []
 
