@@ -78,17 +78,17 @@ class Pipeline:
         entries: UnitTerms,
         deadline: float | None,
     ) -> TextResult:
-        checked = check_text(text, f"texts[{index}]")
-        text = checked.text
-        source, confidence, warnings = self._source_language(text, request)
-        warnings = [*checked.warnings, *warnings]
+        # Checking, detecting and parsing a long article is CPU work: keep it off the event loop.
+        text, source, confidence, warnings = await asyncio.to_thread(
+            self._inspect, index, text, request
+        )
         target = request.target_language
-        if source == target:
-            warnings.append(f"text is already in {target}; returned unchanged")
+        if not text.strip() or source == target:
+            if text.strip():
+                warnings.append(f"text is already in {target}; returned unchanged")
             return TextResult(text, source, confidence, route="", warnings=tuple(warnings))
         route = self._registry.route(source, target)
         started = time.monotonic()
-        # Parsing and masking a long article is CPU work: keep it off the event loop.
         document, units = await asyncio.to_thread(
             self._parse, text, request.text_format, source, route.legs[0].engine.count_tokens
         )
@@ -97,21 +97,12 @@ class Pipeline:
         )
         translator = RouteTranslator(route, self._batchers)
         outcome = await self._terms.translate_units(
-            translator,
-            [unit.parts for unit in units],
-            source,
-            target,
-            entries,
-            request.options,
-            deadline,
+            translator, [u.parts for u in units], source, target, entries, request.options, deadline
         )
         guarded = await self._guard_units(
             translator, units, outcome.texts, target, deadline, warnings
         )
         rendered = document.render_report(self._restore_all(units, guarded, warnings))
-        alternatives = tuple(
-            document.render(self._restore_all(units, texts, [])) for texts in outcome.alternatives
-        )
         self._metrics.characters.labels(route.pair).inc(len(text))
         return TextResult(
             text=rendered.text,
@@ -122,8 +113,21 @@ class Pipeline:
             if request.options.return_term_report
             else (),
             warnings=(*warnings, *document.warnings, *rendered.warnings, *outcome.warnings),
-            alternatives=alternatives,
+            alternatives=tuple(
+                document.render(self._restore_all(units, texts, []))
+                for texts in outcome.alternatives
+            ),
         )
+
+    def _inspect(
+        self, index: int, text: str, request: TranslationRequest
+    ) -> tuple[str, str, float, list[str]]:
+        """The normalised text, its source language with confidence, and warnings so far."""
+        checked = check_text(text, f"texts[{index}]")
+        if not checked.text.strip():
+            return checked.text, request.source_language, 1.0, list(checked.warnings)
+        source, confidence, warnings = self._source_language(checked.text, request)
+        return checked.text, source, confidence, [*checked.warnings, *warnings]
 
     def _source_language(
         self, text: str, request: TranslationRequest

@@ -256,3 +256,11 @@ async def test_sentence_over_the_input_limit_is_split_not_truncated(models_dir: 
     finally:
         await running.channel.close()
         await running.app.stop(grace=1)
+
+
+async def test_empty_and_blank_texts_come_back_as_sent(server: RunningServer) -> None:
+    response = await server.stub.Translate(
+        pb.TranslateRequest(texts=["", "  \n\n ", SENTENCE], target_language="uk")
+    )
+    assert [r.text for r in response.results[:2]] == ["", "  \n\n "]
+    assert response.results[2].text
