@@ -264,3 +264,27 @@ async def test_empty_and_blank_texts_come_back_as_sent(server: RunningServer) ->
     )
     assert [r.text for r in response.results[:2]] == ["", "  \n\n "]
     assert response.results[2].text
+
+
+async def test_cancelled_call_drops_queued_sentences(models_dir: Path) -> None:
+    running = await start_server(
+        settings_for(models_dir, max_batch_size=1, max_text_chars=100_000)
+    )
+    try:
+        sentences = [f"Sentence {n} is about the war." for n in range(1000)]
+        call = running.stub.Translate(
+            pb.TranslateRequest(
+                texts=[" ".join(sentences)], source_language="en", target_language="uk"
+            )
+        )
+        await asyncio.sleep(0.2)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+        await asyncio.sleep(1.0)
+        decoded = running.sample("tlumach_batch_size_sentences_sum", {"pair": "en-uk"})
+        assert decoded < len(sentences), "sentences of a cancelled call must not all be decoded"
+        assert running.sample("tlumach_queue_depth_sentences", {"pair": "en-uk"}) == 0
+    finally:
+        await running.channel.close()
+        await running.app.stop(grace=1)
