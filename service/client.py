@@ -18,6 +18,17 @@ from service.pb import translation_pb2_grpc as pb_grpc
 logger = logging.getLogger(__name__)
 
 RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED})
+# Statuses that say the request itself is wrong: never retried, even when a whole stream ends so.
+CALLER_ERRORS = frozenset(
+    {
+        grpc.StatusCode.INVALID_ARGUMENT,
+        grpc.StatusCode.NOT_FOUND,
+        grpc.StatusCode.FAILED_PRECONDITION,
+        grpc.StatusCode.UNAUTHENTICATED,
+        grpc.StatusCode.PERMISSION_DENIED,
+        grpc.StatusCode.UNIMPLEMENTED,
+    }
+)
 _CODES = {code.value[0]: code for code in grpc.StatusCode}
 _FORMATS = {
     "plain": pb.TEXT_FORMAT_PLAIN,
@@ -218,6 +229,10 @@ class TranslationClient:
                 response = await replica.submit(str(next(self._ids)), request, self._deadline_s)
             except StreamBrokenError as exc:
                 code, message, hint = exc.code, exc.details, exc.hint_s
+                if code not in CALLER_ERRORS:
+                    # The whole stream broke (a replica died: gRPC says UNAVAILABLE, or INTERNAL
+                    # "Internal error from Core"); the item itself is fine to send elsewhere.
+                    code = grpc.StatusCode.UNAVAILABLE
             except TimeoutError:
                 raise TranslationFailedError(
                     "DEADLINE_EXCEEDED", f"no result within {self._deadline_s:g}s (--deadline)"
