@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ class Engine:
         except (OSError, RuntimeError, ValueError) as exc:
             raise ModelError(f"cannot load model from {model_dir}: {exc}") from exc
         self.compute_type = compute_type
+        self._target_vocabulary = _read_target_vocabulary(model_dir)
 
     def tokenize(self, text: str, target_token: str | None = None) -> list[str]:
         """Source pieces of `text`, led by the target-language token when one is given."""
@@ -129,10 +131,25 @@ class Engine:
         return [self._target.encode(p, out_type=str) if p else [] for p in prefixes]
 
     def _suppressed(self, words: Sequence[str] | None) -> list[list[str]] | None:
+        """Token sequences to suppress; CTranslate2 refuses a token outside the vocabulary."""
         if not words:
             return None
-        return [self._target.encode(word, out_type=str) for word in words]
+        sequences = [self._target.encode(word, out_type=str) for word in words]
+        known = [seq for seq in sequences if seq and all(t in self._target_vocabulary for t in seq)]
+        return known or None
 
     def unload(self) -> None:
         """Free the model's memory (the object cannot translate afterwards)."""
         self._translator.unload_model()
+
+
+def _read_target_vocabulary(model_dir: Path) -> frozenset[str]:
+    """The converted model's target tokens (shared or target vocabulary, JSON or text)."""
+    for name in ("target_vocabulary", "shared_vocabulary"):
+        as_json = model_dir / f"{name}.json"
+        if as_json.is_file():
+            return frozenset(json.loads(as_json.read_text(encoding="utf-8")))
+        as_text = model_dir / f"{name}.txt"
+        if as_text.is_file():
+            return frozenset(as_text.read_text(encoding="utf-8").splitlines())
+    raise ModelError(f"{model_dir}: no target or shared vocabulary file")
