@@ -24,7 +24,7 @@ from service.translator import RouteTranslator
 logger = logging.getLogger(__name__)
 
 N_BEST = 4
-"""Hypotheses asked for sentences with glossary terms: one of them often has every term right."""
+"""Hypotheses asked for a sentence whose terms came out wrong: one of them often has them right."""
 INLINE_GLOSSARY_ID = "inline"
 
 
@@ -116,12 +116,14 @@ class TermStage:
         loop = asyncio.get_running_loop()
         job = _Job(translator, source, target, terms.entries, options, deadline, loop)
         flat = [part for unit_parts in parts for part in unit_parts]
-        termed = await self._parts_with_terms(job, flat)
-        hypotheses = await self._decode(job, flat, termed)
+        hypotheses, termed = await asyncio.gather(
+            self._decode(job, flat), self._parts_with_terms(job, flat)
+        )
         reports: list[TermReport] = []
         warnings: list[str] = []
         if termed:
             started = time.monotonic()
+            await self._widen_unsatisfied(job, flat, hypotheses, termed)
             enforced = await asyncio.to_thread(self._enforce, job, flat, hypotheses, termed)
             for index, result in zip(termed, enforced, strict=True):
                 best = hypotheses[index][0]
@@ -149,30 +151,43 @@ class TermStage:
         return [index for index, has_terms in enumerate(found) if has_terms]
 
     @staticmethod
-    async def _decode(job: _Job, flat: list[str], termed: list[int]) -> list[list[Hypothesis]]:
-        """Plain sentences with the request's options; sentences with terms with an n-best list."""
-        beam = job.options.beam_size or None
-        wanted = 1 + job.options.alternatives
-        plain_options = BatchOptions(beam_size=beam, num_hypotheses=wanted)
-        term_options = BatchOptions(
-            beam_size=max(N_BEST, beam or 0), num_hypotheses=max(N_BEST, wanted)
+    async def _decode(job: _Job, flat: list[str]) -> list[list[Hypothesis]]:
+        """Every sentence with the request's own options, in shared batches."""
+        options = BatchOptions(
+            beam_size=job.options.beam_size or None, num_hypotheses=1 + job.options.alternatives
         )
-        termed_set = set(termed)
-        plain = [i for i in range(len(flat)) if i not in termed_set]
-        plain_hyps, term_hyps = await asyncio.gather(
-            job.translator.translate(
-                [flat[i] for i in plain], plain_options, deadline=job.deadline
-            ),
-            job.translator.translate(
-                [flat[i] for i in termed], term_options, deadline=job.deadline
-            ),
+        return [
+            list(h) for h in await job.translator.translate(flat, options, deadline=job.deadline)
+        ]
+
+    async def _widen_unsatisfied(
+        self, job: _Job, flat: list[str], hypotheses: list[list[Hypothesis]], termed: list[int]
+    ) -> None:
+        """Replace the hypotheses of sentences whose terms are wrong by an n-best list.
+
+        Most sentences come out right; only the others pay for the wider beam, which often holds
+        a hypothesis with every term right (better than repairing the best one).
+        """
+        wrong = await asyncio.to_thread(
+            lambda: [
+                index
+                for index in termed
+                if not self._enforcer.satisfied(
+                    flat[index], job.source, job.target, hypotheses[index][0].text, job.entries
+                )
+            ]
         )
-        hypotheses: list[list[Hypothesis]] = [[] for _ in flat]
-        for index, hyps in zip(plain, plain_hyps, strict=True):
+        if not wrong:
+            return
+        beam = job.options.beam_size or 0
+        options = BatchOptions(
+            beam_size=max(N_BEST, beam), num_hypotheses=max(N_BEST, 1 + job.options.alternatives)
+        )
+        widened = await job.translator.translate(
+            [flat[index] for index in wrong], options, deadline=job.deadline
+        )
+        for index, hyps in zip(wrong, widened, strict=True):
             hypotheses[index] = list(hyps)
-        for index, hyps in zip(termed, term_hyps, strict=True):
-            hypotheses[index] = list(hyps)
-        return hypotheses
 
     def _enforce(
         self,

@@ -108,6 +108,21 @@ class Enforcer:
             return []
         return self._tools(entries, source_lang, target_lang).matcher.find(source)
 
+    def satisfied(
+        self,
+        source: str,
+        source_lang: str,
+        target_lang: str,
+        translation: str,
+        entries: Sequence[CompiledEntry],
+    ) -> bool:
+        """True when `translation` already has every term of `source` right (nothing to do)."""
+        matches = self.find_terms(source, source_lang, target_lang, entries)
+        if not matches:
+            return True
+        tools = self._tools(entries, source_lang, target_lang)
+        return tools.verifier.verify(translation, matches).satisfied
+
     def _tools(self, entries: Sequence[CompiledEntry], source: str, target: str) -> _Tools:
         key = (*(id(entry) for entry in entries), source, target)
         with self._lock:
