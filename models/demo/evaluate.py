@@ -44,7 +44,9 @@ def translate(
     sp = spm.SentencePieceProcessor(model_file=str(model_dir / "source.spm"))
     translator = ctranslate2.Translator(str(model_dir), device="cpu", intra_threads=1)
     tokens = [[target_token, *sp.encode(s, out_type=str)] for s in sources]
-    results = translator.translate_batch(tokens, beam_size=beam_size, max_batch_size=64)
+    results = translator.translate_batch(
+        tokens, beam_size=beam_size, max_batch_size=64, max_decoding_length=128
+    )
     return [sp.decode(r.hypotheses[0]) for r in results]
 
 

@@ -244,6 +244,18 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=400)
     p.add_argument("--batch-tokens", type=int, default=2500, help="padded source tokens per batch")
     p.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    p.add_argument(
+        "--real-share",
+        type=float,
+        default=0.0,
+        help="share of slot draws from the few real names (else uniform over real + invented)",
+    )
+    p.add_argument(
+        "--init-from",
+        type=Path,
+        help="continue from an earlier stage's HF checkpoint (reuses its SentencePiece model and "
+        "vocabulary; its corpus/train.tsv beside it is kept out of the held-out sets)",
+    )
     return p.parse_args()
 
 
@@ -252,15 +264,28 @@ def main() -> int:
     args = parse_args()
     torch.set_num_threads(args.threads)
     corpus_dir = args.work / "corpus"
-    sizes = corpus.write_splits(corpus_dir, args.seed, args.train_size, 600)
+    earlier: frozenset[str] = frozenset()
+    if args.init_from:
+        earlier = frozenset(r[0] for r in read_rows(args.init_from.parent / "corpus" / "train.tsv"))
+    sizes = corpus.write_splits(
+        corpus_dir, args.seed, args.train_size, 600, args.real_share, exclude=earlier
+    )
     log.info("corpus %s", sizes)
     rows = read_rows(corpus_dir / "train.tsv")
-    spm_path = train_spm(args.work, rows, args.vocab_size)
+    if args.init_from:
+        spm_path = args.init_from / "source.spm"
+        vocab = json.loads((args.init_from / "vocab.json").read_text(encoding="utf-8"))
+    else:
+        spm_path = train_spm(args.work, rows, args.vocab_size)
     sp = spm.SentencePieceProcessor(model_file=str(spm_path))
-    vocab = marian_vocab(sp)
+    if not args.init_from:
+        vocab = marian_vocab(sp)
     pairs = encode_pairs(rows, sp, vocab)
     pad, eos = vocab["<pad>"], vocab["</s>"]
-    model = build_model(len(vocab), pad, eos, args)
+    if args.init_from:
+        model = MarianMTModel.from_pretrained(args.init_from)
+    else:
+        model = build_model(len(vocab), pad, eos, args)
     log.info("%d pairs, vocab %d, %d parameters", len(pairs), len(vocab), model.num_parameters())
     steps = train(model, pairs, pad, args)
     hf_dir = args.work / "hf"
@@ -268,6 +293,10 @@ def main() -> int:
     evaluate.convert(hf_dir, args.out)
     scores = evaluate.score_all(args.out, corpus_dir, TARGET_TOKENS)
     command = " ".join(["python", "models/demo/train.py", *sys.argv[1:]])
+    if args.init_from:
+        earlier_command = (args.init_from / "training_command.txt").read_text(encoding="utf-8")
+        command = f"{earlier_command.strip()} && {command}"
+    (hf_dir / "training_command.txt").write_text(command + "\n", encoding="utf-8")
     evaluate.write_model_yaml(args.out, args.seed, command, scores, steps, args)
     log.info("steps %d scores %s", steps, json.dumps(scores))
     return 0
