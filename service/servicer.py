@@ -123,20 +123,27 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
             logger.exception("rpc %s failed (pair %s, request id %s)", rpc, pair, request_id)
             await context.abort(code, "internal error; see server logs")
         finally:
-            elapsed = time.monotonic() - started
-            self._metrics.requests.labels(rpc, pair, code.name).inc()
-            self._metrics.request_duration.labels(rpc, pair, code.name).observe(elapsed)
-            fields = request_fields(
-                rpc=rpc,
-                pair=pair,
-                texts=size[0],
-                characters=size[1],
-                latency_ms=elapsed * 1000,
-                status=code.name,
-                request_id=request_id,
-            )
-            logger.info("rpc finished", extra=fields)
+            self._finished(rpc, pair, code, started, request_id, size)
         raise AssertionError("unreachable: context.abort raises")
+
+    def _finished(
+        self,
+        rpc: str,
+        pair: str,
+        code: grpc.StatusCode,
+        started: float,
+        request_id: str = "",
+        size: tuple[int, int] = (0, 0),
+    ) -> None:
+        """Count the rpc (or stream item) and write its one log line: sizes, never text."""
+        elapsed = time.monotonic() - started
+        self._metrics.requests.labels(rpc, pair, code.name).inc()
+        self._metrics.request_duration.labels(rpc, pair, code.name).observe(elapsed)
+        fields = request_fields(
+            rpc=rpc, pair=pair, texts=size[0], characters=size[1],
+            latency_ms=elapsed * 1000, status=code.name, request_id=request_id,
+        )  # fmt: skip
+        logger.info("rpc finished", extra=fields)
 
     async def Translate(
         self, request: pb.TranslateRequest, context: Context
@@ -213,10 +220,8 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         finally:
             window.release()
         response.status_code = code.value[0]
-        self._metrics.requests.labels("TranslateStream", pair, code.name).inc()
-        self._metrics.request_duration.labels("TranslateStream", pair, code.name).observe(
-            time.monotonic() - started
-        )
+        size = (len(request.texts), sum(len(text) for text in request.texts))
+        self._finished("TranslateStream", pair, code, started, request.request_id, size)
         await results.put(response)
 
     async def DetectLanguage(
@@ -334,27 +339,8 @@ def encode_response(results: list[TextResult], request_id: str) -> pb.TranslateR
 
 
 def encode_result(result: TextResult) -> pb.TranslationResult:
-    """The protobuf result of one text."""
-    return pb.TranslationResult(
-        text=result.text,
-        source_language=result.source_language,
-        source_confidence=result.source_confidence,
-        route=result.route,
-        warnings=list(result.warnings),
-        alternatives=list(result.alternatives),
-        terms=[
-            pb.TermReport(
-                entry_id=t.entry_id,
-                glossary_id=t.glossary_id,
-                source_text=t.source_text,
-                source_start=t.source_start,
-                source_end=t.source_end,
-                target_text=t.target_text,
-                grammatical_case=t.grammatical_case,
-                outcome=OUTCOMES.get(t.outcome, pb.TERM_OUTCOME_UNSPECIFIED),
-                method=t.method,
-                original_text=t.original_text,
-            )
-            for t in result.terms
-        ],
-    )
+    """The protobuf result of one text (field names are shared with the domain records)."""
+    view = dataclasses.asdict(result)
+    for term in view["terms"]:
+        term["outcome"] = OUTCOMES.get(term["outcome"], pb.TERM_OUTCOME_UNSPECIFIED)
+    return json_format.ParseDict(view, pb.TranslationResult())
