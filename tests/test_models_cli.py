@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from service.cli import models as models_cli
+from service.__main__ import main
 from tests.support.opus_fixture import build_opus_release
 from tests.support.release_server import zip_release
 
@@ -20,18 +19,6 @@ CORPUS = [
     "Правительство одобрило новый бюджет в понедельник.",
 ] * 30
 PAIRS = ("en-uk", "uk-en", "en-ru")
-
-
-def main(argv: list[str]) -> int:
-    """Run `tlumach <argv>` with only the models subcommand registered.
-
-    Other subcommands live in other modules that may be mid-change; these tests need only this one.
-    """
-    parser = argparse.ArgumentParser(prog="tlumach")
-    models_cli.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    code: int = args.func(args)
-    return code
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import importlib.util
 import io
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from service.cli import models as models_cli
+from service.__main__ import main
 from service.download import ChecksumMismatchError, RetryPolicy, download
 from service.engine import Engine
 from service.errors import ConfigError, ModelError
@@ -29,18 +28,6 @@ CORPUS = [
     "Правительство одобрило новый бюджет в понедельник.",
 ] * 30
 ARCHIVE_PATH = "/OPUS-MT-models/en-uk/opus-2020-01-08.zip"
-
-
-def main(argv: list[str]) -> int:
-    """Run `tlumach <argv>` with only the models subcommand registered.
-
-    Other subcommands live in other modules that may be mid-change; these tests need only this one.
-    """
-    parser = argparse.ArgumentParser(prog="tlumach")
-    models_cli.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    code: int = args.func(args)
-    return code
 
 
 @pytest.fixture(scope="module")
