@@ -267,9 +267,7 @@ async def test_empty_and_blank_texts_come_back_as_sent(server: RunningServer) ->
 
 
 async def test_cancelled_call_drops_queued_sentences(models_dir: Path) -> None:
-    running = await start_server(
-        settings_for(models_dir, max_batch_size=1, max_text_chars=100_000)
-    )
+    running = await start_server(settings_for(models_dir, max_batch_size=1, max_text_chars=100_000))
     try:
         sentences = [f"Sentence {n} is about the war." for n in range(1000)]
         call = running.stub.Translate(
