@@ -26,10 +26,10 @@ from typing import Any
 import yaml
 
 from service.engine import Hypothesis
+from service.glossary.analyzers import analyzer
 from service.glossary.compile import Compiler
 from service.glossary.decoder import Decoder, EngineDecoder
 from service.glossary.enforce import Enforcer
-from service.glossary.grammar import analyzer
 from service.glossary.io import load_glossary
 from service.glossary.model import CompiledEntry
 from service.glossary.report import EnforcementResult

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-import pymorphy3
-
+from service.glossary.analyzers import analyzer
 from service.glossary.model import CASES
 from service.glossary.words import Token, next_word, previous_word
 
@@ -182,12 +180,6 @@ class Constraint:
     allowed: frozenset[str] | None = None
     reason: str = ""
     preferred: tuple[str, ...] = ()
-
-
-@cache
-def analyzer(language: str) -> pymorphy3.MorphAnalyzer:
-    """The pymorphy3 analyzer of `language`, built on first use (a fraction of a second)."""
-    return pymorphy3.MorphAnalyzer(lang=language)
 
 
 def parses(word: str, language: str) -> list[Any]:

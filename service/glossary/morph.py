@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import pymorphy3
-
+from service.glossary.analyzers import analyzer
 from service.glossary.endings import decline
 from service.glossary.guess import SuffixGuesser
 from service.glossary.model import CASES
@@ -62,7 +61,7 @@ class Morphology:
 
     def __init__(self, *, hidden: Callable[[str], bool] | None = None) -> None:
         """`hidden(word)` True makes a dictionary word count as unknown (for benchmarks)."""
-        self._analyzers = {lang: pymorphy3.MorphAnalyzer(lang=lang) for lang in ("uk", "ru")}
+        self._analyzers = {lang: analyzer(lang) for lang in ("uk", "ru")}
         self._guessers = {lang: SuffixGuesser(self._analyzers[lang]) for lang in ("uk", "ru")}
         self._hidden = hidden or (lambda _word: False)
         # One word is looked up several times per term (head? fixed? noun?); an unknown word's
