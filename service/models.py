@@ -149,13 +149,19 @@ class ModelRegistry:
 
     @staticmethod
     def _candidates(directory: Path) -> list[Path]:
+        """Model directories directly inside `directory`; links that lead outside it are skipped."""
         if not directory.is_dir():
             return []
-        return sorted(
-            p
-            for p in directory.iterdir()
-            if p.is_dir() and p.name != DEMO_SUBDIR and not p.name.startswith(".")
-        )
+        root = directory.resolve()
+        found = []
+        for path in sorted(directory.iterdir()):
+            if not path.is_dir() or path.name == DEMO_SUBDIR or path.name.startswith("."):
+                continue
+            if not path.resolve().is_relative_to(root):
+                logger.error("model directory %s skipped: it resolves outside %s", path.name, root)
+                continue
+            found.append(path)
+        return found
 
     def _load_directory(self, directory: Path, *, demo_allowed: bool) -> None:
         try:

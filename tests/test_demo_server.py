@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -38,8 +39,7 @@ KRAMATORSK = pb.InlineGlossaryEntry(
 @pytest_asyncio.fixture(scope="module")
 async def demo_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningServer]:
     models = tmp_path_factory.mktemp("demo-only") / "models"
-    (models / "demo").mkdir(parents=True)
-    (models / "demo" / DEMO.name).symlink_to(DEMO, target_is_directory=True)
+    shutil.copytree(DEMO, models / "demo" / DEMO.name)
     running = await start_server(settings_for(models))
     yield running
     await running.channel.close()

@@ -286,3 +286,18 @@ async def test_cancelled_call_drops_queued_sentences(models_dir: Path) -> None:
     finally:
         await running.channel.close()
         await running.app.stop(grace=1)
+
+
+async def test_model_directory_linked_from_outside_is_not_loaded(
+    models_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "en-uk").symlink_to(models_dir / "en-uk", target_is_directory=True)
+    running = await start_server(settings_for(folder))
+    try:
+        response = await running.stub.ListLanguagePairs(pb.ListLanguagePairsRequest())
+        assert list(response.pairs) == []
+    finally:
+        await running.channel.close()
+        await running.app.stop(grace=1)
