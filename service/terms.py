@@ -13,6 +13,7 @@ from service.engine import Hypothesis
 from service.errors import GlossaryError, InvalidArgumentError, NotFoundError
 from service.glossary.compile import Compiler
 from service.glossary.enforce import Enforcer
+from service.glossary.match import TermMatch
 from service.glossary.model import CompiledEntry, Glossary
 from service.glossary.report import EnforcementResult, TermReport
 from service.glossary.store import GlossaryStore
@@ -139,16 +140,17 @@ class TermStage:
         )
         return UnitsOutcome(texts, tuple(reports), tuple(warnings), alternatives)
 
-    async def _parts_with_terms(self, job: _Job, flat: list[str]) -> list[int]:
+    async def _parts_with_terms(self, job: _Job, flat: list[str]) -> dict[int, list[TermMatch]]:
+        """Sentence index -> the glossary terms found in it, for sentences that have some."""
         if not job.entries:
-            return []
+            return {}
         found = await asyncio.to_thread(
             lambda: [
-                bool(self._enforcer.find_terms(part, job.source, job.target, job.entries))
+                self._enforcer.find_terms(part, job.source, job.target, job.entries)
                 for part in flat
             ]
         )
-        return [index for index, has_terms in enumerate(found) if has_terms]
+        return {index: matches for index, matches in enumerate(found) if matches}
 
     @staticmethod
     async def _decode(job: _Job, flat: list[str]) -> list[list[Hypothesis]]:
@@ -161,7 +163,11 @@ class TermStage:
         ]
 
     async def _widen_unsatisfied(
-        self, job: _Job, flat: list[str], hypotheses: list[list[Hypothesis]], termed: list[int]
+        self,
+        job: _Job,
+        flat: list[str],
+        hypotheses: list[list[Hypothesis]],
+        termed: dict[int, list[TermMatch]],
     ) -> None:
         """Replace the hypotheses of sentences whose terms are wrong by an n-best list.
 
@@ -173,7 +179,7 @@ class TermStage:
                 index
                 for index in termed
                 if not self._enforcer.satisfied(
-                    flat[index], job.source, job.target, hypotheses[index][0].text, job.entries
+                    termed[index], job.source, job.target, hypotheses[index][0].text, job.entries
                 )
             ]
         )
@@ -194,7 +200,7 @@ class TermStage:
         job: _Job,
         flat: list[str],
         hypotheses: list[list[Hypothesis]],
-        termed: list[int],
+        termed: dict[int, list[TermMatch]],
     ) -> list[EnforcementResult]:
         """Enforce each sentence with terms, in a worker thread (repairs call back the loop)."""
         decoder = job.translator.decoder(job.loop)
@@ -207,8 +213,9 @@ class TermStage:
                 job.entries,
                 decoder,
                 enabled=job.options.enforce_glossary,
+                matches=matches,
             )
-            for index in termed
+            for index, matches in termed.items()
         ]
 
     def _observe(self, pair: str, reports: list[TermReport], elapsed: float) -> None:

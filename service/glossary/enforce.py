@@ -80,15 +80,20 @@ class Enforcer:
         entries: Sequence[CompiledEntry],
         decoder: Decoder | None = None,
         enabled: bool = True,
+        matches: list[TermMatch] | None = None,
     ) -> EnforcementResult:
-        """The enforced translation of `source` (hypotheses best first) and its term report."""
+        """The enforced translation of `source` (hypotheses best first) and its term report.
+
+        `matches` are the terms found in `source` by `find_terms`, when the caller has them.
+        """
         if not hypotheses:
             raise ValueError("hypotheses: at least one translation is needed")
         best = hypotheses[0]
         if not entries or source_lang == target_lang:
             return EnforcementResult(best.text)
         tools = self._tools(entries, source_lang, target_lang)
-        matches = tools.matcher.find(source)
+        if matches is None:
+            matches = tools.matcher.find(source)
         if not matches:
             return EnforcementResult(best.text)
         view, switched = self._pick(hypotheses, matches, tools)
@@ -110,14 +115,13 @@ class Enforcer:
 
     def satisfied(
         self,
-        source: str,
+        matches: list[TermMatch],
         source_lang: str,
         target_lang: str,
         translation: str,
         entries: Sequence[CompiledEntry],
     ) -> bool:
-        """True when `translation` already has every term of `source` right (nothing to do)."""
-        matches = self.find_terms(source, source_lang, target_lang, entries)
+        """True when `translation` already has every found term right (nothing to do)."""
         if not matches:
             return True
         tools = self._tools(entries, source_lang, target_lang)
