@@ -115,23 +115,9 @@ def test_mixed_folder_into_two_languages(server: int, tmp_path: Path) -> None:
     (source / "broken.jsonl").write_text('{"title": "ok"}\n{not json}\n')
     out = tmp_path / "out"
     report = tmp_path / "report.jsonl"
-    code, err = finish(
-        client(
-            str(source),
-            "--to",
-            "uk,ru",
-            "--from",
-            "en",
-            "--out",
-            str(out),
-            "--fields",
-            "title,body",
-            "--server",
-            f"127.0.0.1:{server}",
-            "--report",
-            str(report),
-        )
-    )
+    job = [str(source), "--to", "uk,ru", "--from", "en", "--out", str(out)]
+    job += ["--fields", "title,body", "--server", f"127.0.0.1:{server}"]
+    code, err = finish(client(*job, "--report", str(report)))
     assert code == 1, err  # the broken file fails, the rest succeed: a partial failure
     assert "broken.jsonl" in err
     assert "line 2: invalid JSON" in err
@@ -156,21 +142,7 @@ def test_mixed_folder_into_two_languages(server: int, tmp_path: Path) -> None:
     assert {r["target_language"] for r in records} == {"uk", "ru"}
     assert all(r["source_language"] == "en" for r in records)
     # The same command again finds everything done and translates nothing.
-    code, err = finish(
-        client(
-            str(source),
-            "--to",
-            "uk,ru",
-            "--from",
-            "en",
-            "--out",
-            str(out),
-            "--fields",
-            "title,body",
-            "--server",
-            f"127.0.0.1:{server}",
-        )
-    )
+    code, err = finish(client(*job))
     assert code == 1
     assert "0 translated, 12 already done (journal)" in err, err
 
