@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import re
 import time
 
 import grpc
@@ -14,6 +13,7 @@ from service.jobs.records import BatchRequest, TermRecord, TextResult, Translati
 from service.jobs.retry import RetryPolicy
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
+from service.status import CODES_BY_VALUE, retry_delay_of_call
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +29,11 @@ CALLER_ERRORS = frozenset(
         grpc.StatusCode.UNIMPLEMENTED,
     }
 )
-_CODES = {code.value[0]: code for code in grpc.StatusCode}
 _FORMATS = {
     "plain": pb.TEXT_FORMAT_PLAIN,
     "markdown": pb.TEXT_FORMAT_MARKDOWN,
     "html": pb.TEXT_FORMAT_HTML,
 }
-# The server says "retry after 0.5s" in the message of a RESOURCE_EXHAUSTED item.
-_RETRY_AFTER = re.compile(r"retry after ([0-9.]+)\s*s")
 
 
 class StreamBrokenError(Exception):
@@ -160,11 +157,7 @@ class Replica:
 
 
 def _broken(exc: grpc.aio.AioRpcError) -> StreamBrokenError:
-    hint = None
-    for key, value in exc.trailing_metadata() or ():
-        if key == "grpc-retry-pushback-ms" and str(value).isdigit():
-            hint = int(value) / 1000
-    return StreamBrokenError(exc.code(), exc.details() or "", hint)
+    return StreamBrokenError(exc.code(), exc.details() or "", retry_delay_of_call(exc))
 
 
 class TranslationClient:
@@ -238,11 +231,11 @@ class TranslationClient:
                     "DEADLINE_EXCEEDED", f"no result within {self._deadline_s:g}s (--deadline)"
                 ) from None
             else:
-                code = _CODES.get(response.status_code, grpc.StatusCode.UNKNOWN)
+                code = CODES_BY_VALUE.get(response.status_code, grpc.StatusCode.UNKNOWN)
                 if code == grpc.StatusCode.OK:
                     replica.failures = 0
                     return _results(response.response, len(batch.texts))
-                message, hint = response.error_message, _retry_hint(response.error_message)
+                message, hint = response.error_message, _item_retry_delay(response)
             if code == grpc.StatusCode.UNAVAILABLE:
                 replica.mark_down(self._retry.replica_cooldown_s)
             attempt += 1
@@ -308,6 +301,8 @@ def _results(response: pb.TranslateResponse, expected: int) -> list[TextResult]:
     ]
 
 
-def _retry_hint(message: str) -> float | None:
-    match = _RETRY_AFTER.search(message)
-    return float(match.group(1)) if match else None
+def _item_retry_delay(response: pb.TranslateStreamResponse) -> float | None:
+    """The server's RetryInfo for a stream item, in seconds, when it sent one."""
+    if not response.HasField("retry_delay"):
+        return None
+    return response.retry_delay.ToTimedelta().total_seconds()

@@ -23,15 +23,23 @@ class PairNotAvailableError(TlumachError):
     """The requested language pair is known but not loaded or not serving."""
 
 
-class QueueFullError(TlumachError):
+class RetryableError(TlumachError):
+    """The service cannot take the work now; the caller should retry after `retry_after_s`."""
+
+    def __init__(self, message: str, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class QueueFullError(RetryableError):
     """A pair's queue is full; the caller should retry after `retry_after_s`."""
 
     def __init__(self, pair: str, capacity: int, retry_after_s: float) -> None:
         super().__init__(
-            f"queue for {pair} is full ({capacity} sentences); retry after {retry_after_s:.1f}s"
+            f"queue for {pair} is full ({capacity} sentences); retry after {retry_after_s:.1f}s",
+            retry_after_s,
         )
         self.pair = pair
-        self.retry_after_s = retry_after_s
 
 
 class DeadlineExceededError(TlumachError):

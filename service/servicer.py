@@ -7,6 +7,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import grpc
@@ -27,18 +28,10 @@ from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 from service.pipeline import Pipeline
 from service.request import LANGUAGES, TextResult, TranslationOptions, TranslationRequest
+from service.status import retry_after_of, rich_status, status_of
 
 logger = logging.getLogger(__name__)
 
-STATUS_BY_ERROR: tuple[tuple[type[Exception], grpc.StatusCode], ...] = (
-    (errors.InvalidArgumentError, grpc.StatusCode.INVALID_ARGUMENT),
-    (errors.GlossaryError, grpc.StatusCode.INVALID_ARGUMENT),
-    (errors.NotFoundError, grpc.StatusCode.NOT_FOUND),
-    (errors.PairNotAvailableError, grpc.StatusCode.FAILED_PRECONDITION),
-    (errors.QueueFullError, grpc.StatusCode.RESOURCE_EXHAUSTED),
-    (errors.DeadlineExceededError, grpc.StatusCode.DEADLINE_EXCEEDED),
-    (errors.DrainingError, grpc.StatusCode.UNAVAILABLE),
-)
 FORMATS = {
     pb.TEXT_FORMAT_UNSPECIFIED: "plain",
     pb.TEXT_FORMAT_PLAIN: "plain",
@@ -55,14 +48,6 @@ OUTCOMES = {
 GLOSSARY_FORMATS = ("yaml", "csv", "tsv", "tbx", "tmx")
 T = TypeVar("T")
 Context = grpc.aio.ServicerContext[Any, Any]
-
-
-def status_of(exc: Exception) -> grpc.StatusCode:
-    """The gRPC status for a domain error; INTERNAL only for our own faults."""
-    for kind, code in STATUS_BY_ERROR:
-        if isinstance(exc, kind):
-            return code
-    return grpc.StatusCode.INTERNAL
 
 
 def pair_label(source: str, target: str) -> str:
@@ -112,9 +97,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
                 return await call()
         except errors.TlumachError as exc:
             code = status_of(exc)
-            if isinstance(exc, errors.QueueFullError):
-                context.set_trailing_metadata((("retry-after-s", f"{exc.retry_after_s:.1f}"),))
-            await context.abort(code, str(exc))
+            await context.abort_with_status(rich_status(code, str(exc), retry_after_of(exc)))
         except asyncio.CancelledError:
             code = grpc.StatusCode.CANCELLED
             raise
@@ -213,6 +196,9 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         except errors.TlumachError as exc:
             code = status_of(exc)
             response.error_message = str(exc)
+            retry_after = retry_after_of(exc)
+            if retry_after is not None:
+                response.retry_delay.FromTimedelta(timedelta(seconds=retry_after))
         except Exception:
             code = grpc.StatusCode.INTERNAL
             logger.exception("stream item failed (pair %s)", pair)

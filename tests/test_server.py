@@ -12,6 +12,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from service.engine import Engine
 from service.pb import translation_pb2 as pb
+from service.status import retry_delay_of_call
 from tests.conftest import RunningServer, settings_for, start_server
 
 SENTENCE = "Ukrainian troops advanced 2 km into the Kursk region."
@@ -190,7 +191,9 @@ async def test_full_queue_answers_resource_exhausted(models_dir: Path) -> None:
                 )
             )
         assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-        assert dict(caught.value.trailing_metadata() or ()).get("retry-after-s")
+        delay = retry_delay_of_call(caught.value)
+        assert delay is not None, "RESOURCE_EXHAUSTED must carry google.rpc.RetryInfo"
+        assert delay > 0
     finally:
         await running.channel.close()
         await running.app.stop(grace=1)
