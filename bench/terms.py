@@ -28,11 +28,11 @@ import yaml
 from service.engine import Hypothesis
 from service.glossary.analyzers import analyzer
 from service.glossary.compile import Compiler
-from service.glossary.decoder import Decoder, EngineDecoder
 from service.glossary.enforce import Enforcer
 from service.glossary.io import load_glossary
 from service.glossary.model import CompiledEntry
 from service.glossary.report import EnforcementResult
+from service.glossary.steps import complete
 
 ALL = "all"
 
@@ -162,7 +162,11 @@ def score_item(item: dict[str, Any], text: str, gold: dict[str, GoldEntry], tall
         tally.forbidden += min(occurrences, len(_spans(text, banned)))
 
 
-Translate = Callable[[dict[str, Any]], tuple[list[Hypothesis], Decoder | None, float]]
+Enforce = Callable[
+    [Enforcer, dict[str, Any], list[Hypothesis], Sequence[CompiledEntry]], EnforcementResult
+]
+"""Enforces one item's hypotheses: by the rules alone, or with the model answering its calls."""
+Translate = Callable[[dict[str, Any]], tuple[list[Hypothesis], Enforce, float]]
 
 
 def run(
@@ -179,11 +183,9 @@ def run(
     after: dict[str, Tally] = defaultdict(Tally)
     lines = []
     for item in items:
-        hypotheses, decoder, bare_ms = translate(item)
+        hypotheses, enforce, bare_ms = translate(item)
         started = time.perf_counter()
-        result = enforcer.enforce(
-            item["src"], item["src_lang"], item["tgt_lang"], hypotheses, entries, decoder
-        )
+        result = enforce(enforcer, item, hypotheses, entries)
         elapsed = (time.perf_counter() - started) * 1000
         direction = f"{item['src_lang']}-{item['tgt_lang']}"
         for key in (direction, ALL):
@@ -220,15 +222,35 @@ def _line(item: dict[str, Any], result: EnforcementResult) -> dict[str, Any]:
     }
 
 
-def drafts(item: dict[str, Any]) -> tuple[list[Hypothesis], Decoder | None, float]:
+def by_rules(
+    enforcer: Enforcer,
+    item: dict[str, Any],
+    hypotheses: list[Hypothesis],
+    entries: Sequence[CompiledEntry],
+) -> EnforcementResult:
+    """Enforcement without a model: verify and repair by the rules."""
+    steps = enforcer.enforce(item["src"], item["src_lang"], item["tgt_lang"], hypotheses, entries)
+    return complete(steps)
+
+
+def drafts(item: dict[str, Any]) -> tuple[list[Hypothesis], Enforce, float]:
     """The item's draft as the only hypothesis, and no model."""
-    return [Hypothesis(item["draft"], 0.0, ())], None, 0.0
+    return [Hypothesis(item["draft"], 0.0, ())], by_rules, 0.0
 
 
 def model_translator(models_dir: Path, beam: int) -> Translate:
-    """Translate each source with the installed model; exits with a message when there is none."""
+    """Translate each source with the installed model through the production path (batchers,
+    route translator; enforcement's decodes and scores answered by them); exits with a message
+    when no model is installed."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from service.batcher import BatchOptions
     from service.engine import Engine
+    from service.glossary.steps import drive
     from service.models import ModelInfo, ModelRegistry
+    from service.translator import CallAnswerer, RouteTranslator
+    from tests.support.model_path import start_batchers
 
     def factory(info: ModelInfo) -> Engine:
         return Engine(info.path, source_spm=info.source_spm, target_spm=info.target_spm)
@@ -239,18 +261,32 @@ def model_translator(models_dir: Path, beam: int) -> Translate:
         sys.exit(
             f"--mode model: no model is installed under {models_dir}; run `tlumach models fetch`"
         )
+    loop = asyncio.new_event_loop()
+    batchers = loop.run_until_complete(start_batchers(registry.legs))
+    executor = ThreadPoolExecutor(1, thread_name_prefix="text")
 
-    def translate(item: dict[str, Any]) -> tuple[list[Hypothesis], Decoder | None, float]:
+    def translate(item: dict[str, Any]) -> tuple[list[Hypothesis], Enforce, float]:
         route = registry.route(item["src_lang"], item["tgt_lang"])
-        text, started = item["src"], time.perf_counter()
-        hypotheses: list[Hypothesis] = []
-        for leg in route.legs:
-            decoder = EngineDecoder(leg.engine, leg.target_token)
-            hypotheses = decoder.translate([text], num_hypotheses=beam)[0]
-            text = hypotheses[0].text
+        translator = RouteTranslator(route, batchers)
+        started = time.perf_counter()
+        [hypotheses] = loop.run_until_complete(
+            translator.translate([item["src"]], BatchOptions(num_hypotheses=beam))
+        )
         bare = (time.perf_counter() - started) * 1000
-        # Through a pivot the last model never saw the source: enforce with rules only.
-        return hypotheses, None if route.pivot else decoder, bare
+
+        def with_model(
+            enforcer: Enforcer,
+            item: dict[str, Any],
+            hypotheses: list[Hypothesis],
+            entries: Sequence[CompiledEntry],
+        ) -> EnforcementResult:
+            steps = enforcer.enforce(
+                item["src"], item["src_lang"], item["tgt_lang"], hypotheses, entries, model=True
+            )
+            answer = CallAnswerer(translator, BatchOptions(), None)
+            return loop.run_until_complete(drive(steps, answer, executor))
+
+        return list(hypotheses), with_model, bare
 
     return translate
 

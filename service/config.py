@@ -50,6 +50,8 @@ class Settings:
     compute_type: str = "int8"
     inter_threads: int = dataclasses.field(default_factory=_default_threads)
     intra_threads: int = 1
+    text_threads: int = dataclasses.field(default_factory=_default_threads)
+    """Threads for CPU-bound text work (checks, detection, parsing, glossary enforcement)."""
     beam_size: int = 2
     max_batch_size: int = 32
     max_batch_tokens: int = 2048
@@ -70,6 +72,8 @@ class Settings:
     log_level: str = "INFO"
     glossary_watch_interval_s: float = 5.0
     """Seconds between checks of glossary files for changes; 0 disables (SIGHUP still reloads)."""
+    watchdog_stall_s: float = 60.0
+    """Health turns NOT_SERVING when a direction has had work but finished no batch this long."""
 
     def __post_init__(self) -> None:
         _check_choice("device", self.device, DEVICES)
@@ -80,6 +84,7 @@ class Settings:
         _check_range("metrics_port", self.metrics_port, -1, 65535)
         for name in (
             "inter_threads",
+            "text_threads",
             "max_batch_size",
             "max_batch_tokens",
             "max_queue_sentences",
@@ -97,6 +102,8 @@ class Settings:
             raise ConfigError("max_batch_delay_ms and grace_period_s must be >= 0")
         if self.glossary_watch_interval_s < 0:
             raise ConfigError("glossary_watch_interval_s must be >= 0")
+        if self.watchdog_stall_s <= 0:
+            raise ConfigError("watchdog_stall_s must be > 0")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Settings:

@@ -42,6 +42,10 @@ class QueueFullError(RetryableError):
         self.pair = pair
 
 
+class OverloadedError(RetryableError):
+    """The server cannot take a request now: too much work is waiting to finish it in time."""
+
+
 class DeadlineExceededError(TlumachError):
     """The caller's deadline passed before the work was done."""
 

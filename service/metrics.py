@@ -46,6 +46,12 @@ class Metrics:
             buckets=STAGE_BUCKETS,
             registry=registry,
         )
+        self.batches = Counter(
+            "tlumach_batches_total",
+            "Engine batches by operation: decode, prefix (re-decode with forced prefixes), score.",
+            ("pair", "op"),
+            registry=registry,
+        )
         self.batch_size = Histogram(
             "tlumach_batch_size_sentences",
             "Sentences per engine batch.",

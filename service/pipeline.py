@@ -1,41 +1,55 @@
-"""One translation request: detect, segment, protect, translate, enforce, guard, reassemble."""
+"""One translation request, in order: admit, check, detect, segment, protect, match terms,
+translate, guard the target language, enforce the glossary, restore, rebuild."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
-from service import markup, protect
+from service.admission import Admission, estimate_sentences
 from service.batcher import Batcher, BatchOptions
 from service.config import Settings
-from service.errors import InvalidArgumentError
-from service.glossary.report import TermReport
+from service.engine import Hypothesis
+from service.errors import DeadlineExceededError, InvalidArgumentError
+from service.glossary.model import CompiledEntry
+from service.glossary_stage import GlossaryStage, Sentences
 from service.guard import LanguageGuard
 from service.langid import LanguageDetector
 from service.metrics import Metrics
 from service.models import ModelRegistry
 from service.request import LANGUAGES, TextResult, TranslationRequest
-from service.segment import split_long
-from service.terms import TermStage, UnitTerms
-from service.textcheck import check_text
+from service.textcheck import Checked, check_text
 from service.translator import RouteTranslator
+from service.units import prepare_units, rebuild
 
 logger = logging.getLogger(__name__)
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 @dataclass(frozen=True)
-class _Unit:
-    """One sentence of a document as the model sees it: masked, maybe split in parts."""
+class _Inspected:
+    """A caller's text after the checks, with its source language."""
 
-    masked: protect.Masked
-    parts: tuple[str, ...]
+    checked: Checked
+    source: str
+    confidence: float
+    warnings: list[str]
 
 
 class Pipeline:
-    """Turns a validated request into results; shared by Translate and TranslateStream."""
+    """Turns a validated request into results; shared by Translate and TranslateStream.
+
+    CPU-bound text work runs in `executor` (never the batchers' threads, never the event loop);
+    every model call goes through a batcher with the request's deadline.
+    """
 
     def __init__(
         self,
@@ -44,8 +58,10 @@ class Pipeline:
         batchers: Mapping[str, Batcher],
         metrics: Metrics,
         detector: LanguageDetector,
-        guard: LanguageGuard,
-        terms: TermStage,
+        guard: LanguageGuard | None,
+        glossary: GlossaryStage,
+        executor: Executor,
+        admission: Admission,
     ) -> None:
         self._settings = settings
         self._registry = registry
@@ -53,141 +69,164 @@ class Pipeline:
         self._metrics = metrics
         self._detector = detector
         self._guard = guard
-        self._terms = terms
+        self._glossary = glossary
+        self._executor = executor
+        self._admission = admission
 
     async def translate(
         self, request: TranslationRequest, deadline: float | None = None
     ) -> list[TextResult]:
-        """Results in request order; raises domain errors for the caller's mistakes."""
+        """Results in request order; raises domain errors for the caller's mistakes.
+
+        Past `deadline` (a `time.monotonic()` value) the work is abandoned with
+        DeadlineExceededError; a request the server cannot finish in time is refused at once.
+        """
         request.validate(self._settings)
-        entries = self._terms.entries_for(request)
-        return list(
-            await asyncio.gather(
-                *(
-                    self._translate_text(index, text, request, entries, deadline)
-                    for index, text in enumerate(request.texts)
-                )
-            )
-        )
+        sentences = estimate_sentences(request.texts)
+        with self._admission.admit(
+            request.source_language, request.target_language, sentences, deadline
+        ):
+            try:
+                async with asyncio.timeout_at(deadline):
+                    entries = await self._off_loop(self._glossary.entries_for, request)
+                    return list(
+                        await asyncio.gather(
+                            *(
+                                self._translate_text(i, text, request, entries, deadline)
+                                for i, text in enumerate(request.texts)
+                            )
+                        )
+                    )
+            except TimeoutError:
+                raise DeadlineExceededError("deadline passed during translation") from None
 
     async def _translate_text(
         self,
         index: int,
         text: str,
         request: TranslationRequest,
-        entries: UnitTerms,
+        entries: Sequence[CompiledEntry],
         deadline: float | None,
     ) -> TextResult:
-        # Checking, detecting and parsing a long article is CPU work: keep it off the event loop.
-        text, source, confidence, warnings = await asyncio.to_thread(
-            self._inspect, index, text, request
-        )
-        target = request.target_language
-        if not text.strip() or source == target:
-            if text.strip():
-                warnings.append(f"text is already in {target}; returned unchanged")
-            return TextResult(text, source, confidence, route="", warnings=tuple(warnings))
+        # 1. Check the caller's text and detect its language.
+        found = await self._off_loop(self._inspect, index, text, request)
+        source, target, checked = found.source, request.target_language, found.checked
+        if not checked.text.strip() or source == target:
+            if checked.text.strip():
+                found.warnings.append(f"text is already in {target}; returned unchanged")
+            return TextResult(text, source, found.confidence, "", warnings=tuple(found.warnings))
         route = self._registry.route(source, target)
+        translator = RouteTranslator(route, self._batchers)
+        # 2. Segment into sentences, protect do-not-translate spans, split over-long sentences;
+        # 3. find the glossary terms of every sentence.
         started = time.monotonic()
-        document, units = await asyncio.to_thread(
-            self._parse, text, request.text_format, source, route.legs[0].engine.count_tokens
-        )
+        count_tokens = route.legs[0].engine.count_tokens
+        document, units = await self._off_loop(
+            prepare_units, checked.text, request.text_format, source, count_tokens,
+            self._settings.max_input_tokens,
+        )  # fmt: skip
+        parts = [part for unit in units for part in unit.parts]
+        matches = await self._off_loop(self._glossary.find, parts, source, target, entries)
         self._metrics.stage_duration.labels("encode", route.pair).observe(
             time.monotonic() - started
         )
-        translator = RouteTranslator(route, self._batchers)
-        outcome = await self._terms.translate_units(
-            translator, [u.parts for u in units], source, target, entries, request.options, deadline
+        # 4. Translate every sentence, in batches shared with every other request.
+        options = BatchOptions(
+            beam_size=request.options.beam_size or None,
+            num_hypotheses=1 + request.options.alternatives,
         )
-        guarded = await self._guard_units(
-            translator, units, outcome.texts, target, deadline, warnings
+        hypotheses = await translator.translate(parts, options, deadline=deadline)
+        # 5. Re-decode sentences that drifted into another language. This comes before
+        #    enforcement, so that the glossary report describes the text that is returned.
+        part_options = await self._guard_parts(
+            translator, parts, hypotheses, options, target, deadline, found.warnings
         )
-        rendered = document.render_report(self._restore_all(units, guarded, warnings))
+        # 6. Enforce the glossary: verify, repair, re-decode with forced terms.
+        enforced = await self._glossary.enforce(
+            translator,
+            Sentences(parts, hypotheses, part_options, matches),
+            entries,
+            request.options,
+            deadline,
+        )
+        # 7. Put protected spans back and rebuild the document around the translations.
+        rebuilt = await self._off_loop(
+            rebuild, document, units, enforced.hypotheses, enforced.reports, checked, text,
+            request.options.alternatives,
+        )  # fmt: skip
         self._metrics.characters.labels(route.pair).inc(len(text))
         return TextResult(
-            text=rendered.text,
+            text=rebuilt.text,
             source_language=source,
-            source_confidence=confidence,
+            source_confidence=found.confidence,
             route=route.name,
-            terms=locate_reports(text, outcome.reports)
-            if request.options.return_term_report
-            else (),
-            warnings=(*warnings, *document.warnings, *rendered.warnings, *outcome.warnings),
-            alternatives=tuple(
-                document.render(self._restore_all(units, texts, []))
-                for texts in outcome.alternatives
-            ),
+            terms=rebuilt.terms if request.options.return_term_report else (),
+            warnings=(*found.warnings, *rebuilt.warnings, *enforced.warnings),
+            alternatives=rebuilt.alternatives,
         )
 
-    def _inspect(
-        self, index: int, text: str, request: TranslationRequest
-    ) -> tuple[str, str, float, list[str]]:
+    async def _off_loop(self, call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run CPU-bound text work in the text executor."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(call, *args, **kwargs))
+
+    def _inspect(self, index: int, text: str, request: TranslationRequest) -> _Inspected:
         """The normalised text, its source language with confidence, and warnings so far."""
         checked = check_text(text, f"texts[{index}]")
         if not checked.text.strip():
-            return checked.text, request.source_language, 1.0, list(checked.warnings)
-        source, confidence, warnings = self._source_language(checked.text, request)
-        return checked.text, source, confidence, [*checked.warnings, *warnings]
-
-    def _source_language(
-        self, text: str, request: TranslationRequest
-    ) -> tuple[str, float, list[str]]:
+            return _Inspected(checked, request.source_language, 1.0, list(checked.warnings))
         if request.source_language:
-            return request.source_language, 1.0, []
-        detection = self._detector.detect(text)
+            return _Inspected(checked, request.source_language, 1.0, list(checked.warnings))
+        detection = self._detector.detect(checked.text)
         best = detection.candidates[0]
-        warnings = list(detection.warnings)
         if best.language not in LANGUAGES:
             raise InvalidArgumentError(
-                "source_language", "could not detect en, uk or ru in a text; set it explicitly"
+                f"texts[{index}]", "could not detect en, uk or ru; set source_language"
             )
-        return best.language, best.confidence, warnings
+        warnings = [*checked.warnings, *detection.warnings]
+        return _Inspected(checked, best.language, best.confidence, warnings)
 
-    def _parse(
-        self, text: str, text_format: str, source: str, count_tokens: Callable[[str], int]
-    ) -> tuple[markup.Document, list[_Unit]]:
-        document = markup.parse(text, text_format, source)
-        return document, [self._prepare(unit, count_tokens) for unit in document.units]
-
-    def _prepare(self, unit: str, count_tokens: Callable[[str], int]) -> _Unit:
-        masked = protect.mask(unit)
-        tokens = count_tokens(masked.text)
-        limit = self._settings.max_input_tokens
-        if tokens <= limit:
-            return _Unit(masked, (masked.text,))
-        # Characters per token vary; aim below the limit so every part fits. Parts are translated
-        # without their edge whitespace and joined back with one space.
-        max_chars = max(20, int(len(masked.text) * limit / tokens * 0.9))
-        parts = (part.strip() for part in split_long(masked.text, max_chars))
-        return _Unit(masked, tuple(part for part in parts if part))
-
-    async def _guard_units(
+    async def _guard_parts(
         self,
         translator: RouteTranslator,
-        units: Sequence[_Unit],
-        texts: Sequence[str],
+        parts: Sequence[str],
+        hypotheses: list[list[Hypothesis]],
+        options: BatchOptions,
         target: str,
         deadline: float | None,
         warnings: list[str],
-    ) -> list[str]:
-        """Re-decode sentences that drifted into another language, once."""
-        result = list(texts)
-        if not self._settings.language_guard:
-            return result
+    ) -> list[BatchOptions]:
+        """Re-decode, once, the sentences in the wrong language; their options for later decodes.
+
+        A sentence that fired keeps the other language's words suppressed in every re-decode
+        that enforcement makes of it. Only the parts that were sent are re-decoded.
+        """
+        per_part = [options] * len(parts)
+        guard = self._guard
+        if guard is None:
+            return per_part
         started = time.monotonic()
         pair = translator.route.pair
-        wrong = await asyncio.to_thread(
-            lambda: [i for i, text in enumerate(texts) if not self._guard.check(text, target)]
+        wrong = await self._off_loop(
+            lambda: [i for i, h in enumerate(hypotheses) if not guard.check(h[0].text, target)]
         )
         if wrong:
             self._metrics.language_guard.labels(pair, "fired").inc(len(wrong))
-            options = BatchOptions(suppress=tuple(self._guard.suppressed_words(target)))
-            sources = [" ".join(units[i].parts) for i in wrong]
-            redone = await translator.translate(sources, options, deadline=deadline)
-            for index, hypotheses in zip(wrong, redone, strict=True):
-                fixed = hypotheses[0].text if hypotheses else ""
-                if fixed and self._guard.check(fixed, target):
-                    result[index] = fixed
+            suppressed = BatchOptions(
+                beam_size=options.beam_size,
+                num_hypotheses=options.num_hypotheses,
+                suppress=tuple(guard.suppressed_words(target)),
+            )
+            redone = await translator.translate(
+                [parts[i] for i in wrong], suppressed, deadline=deadline
+            )
+            fixed = await self._off_loop(
+                lambda: [bool(h) and guard.check(h[0].text, target) for h in redone]
+            )
+            for index, hyps, ok in zip(wrong, redone, fixed, strict=True):
+                per_part[index] = suppressed
+                if ok:
+                    hypotheses[index] = list(hyps)
                     self._metrics.language_guard.labels(pair, "repaired").inc()
                 else:
                     self._metrics.language_guard.labels(pair, "failed").inc()
@@ -196,36 +235,4 @@ class Pipeline:
                         "(target-language guard fired; re-decoding did not fix it)"
                     )
         self._metrics.stage_duration.labels("guard", pair).observe(time.monotonic() - started)
-        return result
-
-    @staticmethod
-    def _restore_all(
-        units: Sequence[_Unit], translations: Sequence[str], warnings: list[str]
-    ) -> list[str]:
-        """Put the protected spans back into every unit's translation."""
-        texts = []
-        for unit, translation in zip(units, translations, strict=True):
-            restored = protect.restore(translation, unit.masked)
-            warnings.extend(restored.warnings)
-            texts.append(restored.text)
-        return texts
-
-
-def locate_reports(text: str, reports: Sequence[TermReport]) -> tuple[TermReport, ...]:
-    """Reports with offsets into the whole source text (enforcement saw one sentence at a time).
-
-    Occurrences are found in order, each search starting after the previous one.
-    """
-    located = []
-    cursor = 0
-    for report in reports:
-        start = text.find(report.source_text, cursor)
-        if start < 0:
-            start = text.find(report.source_text)
-        if start < 0:
-            located.append(report)
-            continue
-        end = start + len(report.source_text)
-        located.append(replace(report, source_start=start, source_end=end))
-        cursor = end
-    return tuple(located)
+        return per_part

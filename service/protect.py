@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.offsets import IDENTITY, OffsetMap, OffsetMapBuilder
+
 _CURRENCY = "[$€£₴₽¥]"
 # Order matters: earlier kinds win where matches overlap (a URL holds digits, a <dnt> holds a URL).
 _KINDS: tuple[tuple[str, str], ...] = (
@@ -42,6 +44,8 @@ class Masked:
     prefix: str
     bare_numbers: tuple[str, ...] = ()
     """Integers left for the model (it needs them for agreement); restore checks they survive."""
+    offsets: OffsetMap = IDENTITY
+    """Positions of `text` back to the sentence that was masked."""
 
     def token(self, index: int) -> str:
         return f"{self.prefix}{index}"
@@ -68,17 +72,22 @@ def mask(sentence: str) -> Masked:
         return Masked(sentence, (), "", tuple(_BARE_INTEGER.findall(sentence)))
     spans: list[str] = []
     parts: list[str] = []
+    offsets = OffsetMapBuilder()
     cursor = 0
     for match in _PATTERN.finditer(sentence):
         if match.lastgroup == "number" and match.group(0).isdigit():
             continue
+        token = f"{prefix}{len(spans)}"
         parts.append(sentence[cursor : match.start()])
-        parts.append(f"{prefix}{len(spans)}")
+        parts.append(token)
+        offsets.copy(match.start() - cursor)
+        offsets.replace(len(token), match.end() - match.start())
         spans.append(match.group(0))
         cursor = match.end()
     parts.append(sentence[cursor:])
     text = "".join(parts)
-    return Masked(text, tuple(spans), prefix, tuple(_BARE_INTEGER.findall(text)))
+    bare = tuple(_BARE_INTEGER.findall(text))
+    return Masked(text, tuple(spans), prefix, bare, offsets.build())
 
 
 def restore(translation: str, masked: Masked) -> Restored:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from wsgiref.simple_server import WSGIServer
 
@@ -16,13 +17,15 @@ from grpc_reflection.v1alpha import reflection
 from prometheus_client import CollectorRegistry, start_http_server
 
 from service.activity import Activity
-from service.batcher import Batcher, BatchLimits, BatchOptions
+from service.admission import Admission
+from service.batcher import Batcher, BatchLimits
 from service.config import Settings
-from service.engine import Engine, Hypothesis
+from service.engine import Engine
 from service.errors import ConfigError, GlossaryError
 from service.glossary.compile import Compiler
 from service.glossary.enforce import Enforcer
 from service.glossary.store import GlossaryStore
+from service.glossary_stage import GlossaryStage
 from service.guard import LanguageGuard
 from service.langid import LanguageDetector
 from service.metrics import Metrics
@@ -31,7 +34,8 @@ from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 from service.pipeline import Pipeline
 from service.servicer import TranslationServicer
-from service.terms import TermStage
+from service.translator import leg_batcher
+from service.watchdog import Watchdog
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +61,18 @@ class TlumachServer:
     metrics: Metrics
     activity: Activity
     glossaries: GlossaryStore
+    text_executor: ThreadPoolExecutor
     metrics_http: WSGIServer | None = None
     port: int = 0
+    watchdog: Watchdog | None = None
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _watcher: asyncio.Task[None] | None = None
+    _draining: bool = False
+
+    async def report_stalled(self, stalled: frozenset[str]) -> None:
+        """Health NOT_SERVING for stalled directions (and overall) until batches finish again."""
+        if not self._draining:
+            await _set_health(self.health, self.registry, self.metrics, stalled)
 
     async def reload_glossaries(self, *, changed_only: bool = False) -> None:
         """Recompile glossaries in a worker thread; a failing file keeps its old version."""
@@ -91,8 +103,11 @@ class TlumachServer:
         """NOT_SERVING, refuse new rpcs, let in-flight ones finish within `grace`, free all."""
         if self._stopped.is_set():
             return
+        self._draining = True
         if self._watcher:
             self._watcher.cancel()
+        if self.watchdog:
+            self.watchdog.stop()
         logger.info("stopping: draining in-flight rpcs for up to %s s", grace)
         started = time.monotonic()
         await self.health.enter_graceful_shutdown()
@@ -105,6 +120,7 @@ class TlumachServer:
         await self.grpc_server.stop(remaining)
         for batcher in self.batchers.values():
             await batcher.stop()
+        self.text_executor.shutdown(wait=False, cancel_futures=True)
         if self.metrics_http:
             self.metrics_http.shutdown()
             self.metrics_http.server_close()
@@ -131,9 +147,14 @@ async def build_server(
     compiler = await asyncio.to_thread(Compiler)
     glossaries = GlossaryStore(settings.glossaries_dir, compiler)
     await asyncio.to_thread(_load_glossaries, glossaries)
-    terms = TermStage(metrics, Enforcer(), compiler, glossaries)
+    # Text work gets threads of its own: it never waits for a model, and decoding never waits
+    # for a free text thread (the batchers own theirs).
+    text_executor = ThreadPoolExecutor(settings.text_threads, thread_name_prefix="text")
+    stage = GlossaryStage(metrics, Enforcer(), text_executor, compiler, glossaries)
+    guard = LanguageGuard(detector) if settings.language_guard else None
+    admission = Admission(batchers, settings.max_queue_sentences)
     pipeline = Pipeline(
-        settings, models, batchers, metrics, detector, LanguageGuard(detector), terms
+        settings, models, batchers, metrics, detector, guard, stage, text_executor, admission
     )
     server = grpc.aio.server(
         options=[
@@ -167,8 +188,19 @@ async def build_server(
     await server.start()
     await _set_health(health, models, metrics)
     app = TlumachServer(
-        server, health, models, batchers, metrics, activity, glossaries, metrics_http, port
+        server,
+        health,
+        models,
+        batchers,
+        metrics,
+        activity,
+        glossaries,
+        text_executor,
+        metrics_http,
+        port,
     )
+    app.watchdog = Watchdog(batchers, settings.watchdog_stall_s, app.report_stalled)
+    app.watchdog.start()
     app.watch_glossaries(settings.glossary_watch_interval_s)
     logger.info(
         "serving on port %d (metrics port %d); pairs: %s",
@@ -212,18 +244,6 @@ def _load_engine(info: ModelInfo, settings: Settings) -> Engine:
 
 
 def _batcher(leg: Leg, settings: Settings, metrics: Metrics) -> Batcher:
-    def run_batch(
-        texts: Sequence[str], prefixes: Sequence[str | None], options: BatchOptions
-    ) -> list[list[Hypothesis]]:
-        return leg.engine.translate_batch(
-            texts,
-            target_token=leg.target_token,
-            beam_size=options.beam_size,
-            num_hypotheses=options.num_hypotheses,
-            target_prefixes=prefixes,
-            suppress_sequences=options.suppress or None,
-        )
-
     limits = BatchLimits(
         max_batch_size=settings.max_batch_size,
         max_batch_tokens=settings.max_batch_tokens,
@@ -231,20 +251,27 @@ def _batcher(leg: Leg, settings: Settings, metrics: Metrics) -> Batcher:
         max_queue=settings.max_queue_sentences,
         workers=settings.inter_threads,
     )
-    return Batcher(leg.pair, run_batch, leg.engine.count_tokens, limits, metrics)
+    return leg_batcher(leg, limits, metrics)
 
 
 async def _set_health(
-    health: health_aio.HealthServicer, models: ModelRegistry, metrics: Metrics
+    health: health_aio.HealthServicer,
+    models: ModelRegistry,
+    metrics: Metrics,
+    stalled: frozenset[str] = frozenset(),
 ) -> None:
+    """Health per direction and overall: a direction serves when it has a route and no leg of
+    it is stalled; the server as a whole stops serving when any direction is stalled."""
     serving = health_pb2.HealthCheckResponse.SERVING
     not_serving = health_pb2.HealthCheckResponse.NOT_SERVING
-    overall = serving if models.routes else not_serving
+    overall = serving if models.routes and not stalled else not_serving
     await health.set("", overall)
     await health.set(SERVICE_NAME, overall)
     for pair in PAIRS:
-        await health.set(pair_health_name(pair), serving if pair in models.routes else not_serving)
-        metrics.pair_serving.labels(pair).set(1 if pair in models.routes else 0)
+        route = models.routes.get(pair)
+        up = route is not None and not any(leg.pair in stalled for leg in route.legs)
+        await health.set(pair_health_name(pair), serving if up else not_serving)
+        metrics.pair_serving.labels(pair).set(1 if up else 0)
     for pair, leg in models.legs.items():
         metrics.model_info.labels(
             pair, leg.info.name, leg.engine.compute_type, str(leg.info.demo).lower()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from service.batcher import BatchOptions
 from service.engine import Engine, Hypothesis
-from service.glossary.decoder import EngineDecoder
-from service.glossary.enforce import Enforcer
 from service.glossary.report import FAILED, KEPT, NOT_ENFORCED, REPAIRED_FORM, REPAIRED_REDECODE
-from tests.support.enforce_glossary import draft, entries, term_engine
+from tests.support.enforce_glossary import draft, enforce_rules, entries, term_engine
+from tests.support.model_path import enforce_with_model, route_translator
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +17,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 def test_sentences_without_terms_pass_through() -> None:
-    result = Enforcer().enforce("Nothing to see.", "en", "uk", draft("Нічого."), entries())
+    result = enforce_rules("Nothing to see.", "en", "uk", draft("Нічого."), entries())
     assert result.text == "Нічого."
     assert result.reports == ()
 
@@ -27,7 +27,7 @@ def test_a_close_hypothesis_that_already_has_the_term_is_preferred() -> None:
         Hypothesis("Сирени в Одеса.", -0.50, ()),
         Hypothesis("Сирени в Одесі.", -0.55, ()),
     ]
-    result = Enforcer().enforce("Sirens in Odesa.", "en", "uk", hypotheses, entries())
+    result = enforce_rules("Sirens in Odesa.", "en", "uk", hypotheses, entries())
     assert result.text == "Сирени в Одесі."
     assert result.changed
     assert [(r.outcome, r.method) for r in result.reports] == [(KEPT, "n-best")]
@@ -38,13 +38,13 @@ def test_a_far_hypothesis_is_not_preferred_and_the_best_is_repaired() -> None:
         Hypothesis("Сирени лунали в Одеса.", -0.50, ()),
         Hypothesis("Сирени в Одесі.", -3.0, ()),
     ]
-    result = Enforcer().enforce("Sirens sounded in Odesa.", "en", "uk", hypotheses, entries())
+    result = enforce_rules("Sirens sounded in Odesa.", "en", "uk", hypotheses, entries())
     assert result.text == "Сирени лунали в Одесі."
     assert result.reports[0].outcome == REPAIRED_FORM
 
 
 def test_enforcement_off_reports_what_it_would_do() -> None:
-    result = Enforcer().enforce(
+    result = enforce_rules(
         "Sirens sounded in Odesa.",
         "en",
         "uk",
@@ -68,7 +68,7 @@ def test_enforcement_off_reports_what_it_would_do() -> None:
 
 
 def test_missing_term_without_a_model_fails_and_says_so() -> None:
-    result = Enforcer().enforce(
+    result = enforce_rules(
         "Residents of Sudzha left.", "en", "uk", draft("Жителі пішли."), entries()
     )
     assert result.text == "Жителі пішли."
@@ -76,10 +76,10 @@ def test_missing_term_without_a_model_fails_and_says_so() -> None:
     assert result.warnings
 
 
-def test_missing_term_is_forced_as_a_prefix_and_the_model_continues(engine: Engine) -> None:
-    decoder = EngineDecoder(engine)
+async def test_missing_term_is_forced_as_a_prefix_and_the_model_continues(engine: Engine) -> None:
     source = "Residents of Sudzha left."
-    result = Enforcer().enforce(source, "en", "uk", draft("Жителі пішли."), entries(), decoder)
+    async with route_translator(engine) as translator:
+        result = await enforce_with_model(translator, source, draft("Жителі пішли."), entries())
     report = result.reports[0]
     assert (report.outcome, report.method) == (REPAIRED_REDECODE, "prefix-redecode")
     assert report.target_text in {"Суджа", "Суджі", "Суджу", "Суджею"}
@@ -88,13 +88,19 @@ def test_missing_term_is_forced_as_a_prefix_and_the_model_continues(engine: Engi
     assert report.target_text in result.text
 
 
-def test_engine_decoder_returns_real_hypotheses_and_scores(engine: Engine) -> None:
-    decoder = EngineDecoder(engine)
-    [hypotheses] = decoder.translate(["Kursk region."], num_hypotheses=2)
+async def test_route_translator_returns_real_hypotheses_and_scores(engine: Engine) -> None:
+    async with route_translator(engine) as translator:
+        [hypotheses] = await translator.translate(["Kursk region."], BatchOptions(num_hypotheses=2))
+        forced = await translator.translate(
+            ["Kursk region."], BatchOptions(), prefixes=["Курська область"]
+        )
+        scores = await translator.score(
+            ["Kursk region."] * 2, ["Курська область.", "Курську область."]
+        )
     assert len(hypotheses) == 2
     assert hypotheses[0].score >= hypotheses[1].score
-    forced = decoder.translate(["Kursk region."], target_prefixes=["Курська область"])
     assert forced[0][0].text.startswith("Курська область")
-    scores = decoder.score(["Kursk region."] * 2, ["Курська область.", "Курську область."])
+    direct = engine.score_batch(["Kursk region."] * 2, ["Курська область.", "Курську область."])
+    assert scores == pytest.approx(direct)
     assert len(scores) == 2
     assert all(score < 0 for score in scores)

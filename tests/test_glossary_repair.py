@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from service.glossary.decoder import EngineDecoder
-from service.glossary.enforce import Enforcer
 from service.glossary.report import KEPT, REPAIRED_FORM, EnforcementResult
-from tests.support.enforce_glossary import draft, entries, term_engine
+from tests.support.enforce_glossary import draft, enforce_rules, entries, term_engine
+from tests.support.model_path import enforce_with_model, route_translator
 
 
 def enforce(source: str, target: str, src: str = "en", tgt: str = "uk") -> EnforcementResult:
-    return Enforcer().enforce(source, src, tgt, draft(target), entries())
+    return enforce_rules(source, src, tgt, draft(target), entries())
 
 
 @pytest.mark.parametrize(
@@ -117,16 +116,17 @@ def test_past_verb_agrees_with_a_feminine_person() -> None:
     ],
 )
 def test_right_sentences_are_never_touched(source: str, target: str, src: str, tgt: str) -> None:
-    result = Enforcer().enforce(source, src, tgt, draft(target), entries())
+    result = enforce_rules(source, src, tgt, draft(target), entries())
     assert result.text == target
     assert not result.changed
     assert {r.outcome for r in result.reports} == {KEPT}
 
 
-def test_model_scores_decide_a_tie(tmp_path: Path) -> None:
+async def test_model_scores_decide_a_tie(tmp_path: Path) -> None:
     engine = term_engine(tmp_path)
     source, target = "Shelling on Odesa.", "Обстріли на Одеса."
-    result = Enforcer().enforce(source, "en", "uk", draft(target), entries(), EngineDecoder(engine))
+    async with route_translator(engine) as translator:
+        result = await enforce_with_model(translator, source, draft(target), entries())
     candidates = ["Обстріли на Одесу.", "Обстріли на Одесі."]
     scores = engine.score_batch([source, source], candidates)
     assert result.text == candidates[scores.index(max(scores))]

@@ -8,17 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from service.engine import Hypothesis
-from service.glossary.decoder import Decoder, redecode
 from service.glossary.locate import Located, Locator
 from service.glossary.match import TermMatch, TermMatcher
 from service.glossary.model import CompiledEntry
-from service.glossary.repair import (
-    Edit,
-    FormChooser,
-    Scorer,
-    agreement_edits,
-    pick_paradigm,
-)
+from service.glossary.redecode import redecode
+from service.glossary.repair import Edit, FormChooser, agreement_edits, pick_paradigm
 from service.glossary.report import (
     FAILED,
     KEPT,
@@ -28,6 +22,7 @@ from service.glossary.report import (
     EnforcementResult,
     TermReport,
 )
+from service.glossary.steps import Steps
 from service.glossary.verify import (
     HOMOGLYPH,
     OK,
@@ -60,7 +55,8 @@ class _Pass:
 class Enforcer:
     """Makes a translation use every glossary term of its source, in the case the sentence needs.
 
-    Synchronous and thread-safe; indexes of recently used entry lists are cached.
+    Thread-safe; indexes of recently used entry lists are cached. `enforce` is a computation
+    that yields the model calls it needs (see `service.glossary.steps`) instead of making them.
     """
 
     def __init__(self, *, margin: float = 0.15, cache_size: int = 32, redecode_forms: int = 3):
@@ -78,13 +74,16 @@ class Enforcer:
         target_lang: str,
         hypotheses: Sequence[Hypothesis],
         entries: Sequence[CompiledEntry],
-        decoder: Decoder | None = None,
+        *,
+        model: bool = False,
         enabled: bool = True,
         matches: list[TermMatch] | None = None,
-    ) -> EnforcementResult:
+    ) -> Steps[EnforcementResult]:
         """The enforced translation of `source` (hypotheses best first) and its term report.
 
-        `matches` are the terms found in `source` by `find_terms`, when the caller has them.
+        With `model`, ties between forms are scored and a missing term is forced by re-decoding
+        (model calls are yielded); without, only the rules repair. `matches` are the terms found
+        in `source` by `find_terms`, when the caller has them.
         """
         if not hypotheses:
             raise ValueError("hypotheses: at least one translation is needed")
@@ -97,7 +96,7 @@ class Enforcer:
         if not matches:
             return EnforcementResult(best.text)
         view, switched = self._pick(hypotheses, matches, tools)
-        text, reports, warnings = self._enforce_view(source, view, matches, tools, decoder)
+        text, reports, warnings = yield from self._enforce_view(source, view, matches, tools, model)
         if switched:
             reports = [replace(r, method="n-best") if r.outcome == KEPT else r for r in reports]
         if not enabled:
@@ -167,19 +166,20 @@ class Enforcer:
         view: Verification,
         matches: list[TermMatch],
         tools: _Tools,
-        decoder: Decoder | None,
-    ) -> tuple[str, list[TermReport], list[str]]:
-        scorer = _scorer(source, decoder)
-        step = self._pass(source, view, tools, scorer)
+        model: bool,
+    ) -> Steps[tuple[str, list[TermReport], list[str]]]:
+        scoring = source if model else None
+        step = yield from self._pass(source, view, tools, scoring)
         text = apply(view.text, step.edits)
         redecoded: int | None = None
-        if step.unlocated and decoder is not None:
+        if step.unlocated and model:
             missing = step.unlocated[0]
-            forced = redecode(
-                source, text, missing.match, tools.verifier, decoder, self.redecode_forms
+            forced = yield from redecode(
+                source, text, missing.match, tools.verifier, self.redecode_forms
             )
             if forced is not None:
-                step = self._pass(source, tools.verifier.verify(forced, matches), tools, scorer)
+                forced_view = tools.verifier.verify(forced, matches)
+                step = yield from self._pass(source, forced_view, tools, scoring)
                 text = apply(forced, step.edits)
                 redecoded = list(view.findings).index(missing)
         reports = step.reports
@@ -199,8 +199,10 @@ class Enforcer:
         ]
         return text, reports, warnings + step.warnings
 
-    def _pass(self, source: str, view: Verification, tools: _Tools, scorer: Scorer | None) -> _Pass:
-        """Repairs for every occurrence that is not already right (no model decoding)."""
+    def _pass(
+        self, source: str, view: Verification, tools: _Tools, scoring: str | None
+    ) -> Steps[_Pass]:
+        """Repairs for every occurrence not already right (ties scored against `scoring`)."""
         step = _Pass([], [_report(f, "", "", FAILED, "not-found") for f in view.findings], [], [])
         taken = {i for f in view.findings if f.status == OK and f.span for i in _cells(f.span)}
         for index, finding in enumerate(view.findings):
@@ -212,12 +214,12 @@ class Enforcer:
                 step.unlocated.append(finding)
                 continue
             taken.update(range(located.start, located.end))
-            edit = self._repair(view, finding, located, tools, scorer)
+            edit = yield from self._repair(view, finding, located, tools, scoring)
             step.edits.append(edit)
             step.reports[index] = _report(
                 finding, edit.text, edit.case, REPAIRED_FORM, edit.method, edit.original
             )
-        self._forbidden_leftovers(view, tools, taken, step)
+        yield from self._forbidden_leftovers(view, tools, taken, step)
         return step
 
     def _located(
@@ -236,8 +238,8 @@ class Enforcer:
         finding: Finding,
         located: Located,
         tools: _Tools,
-        scorer: Scorer | None,
-    ) -> Edit:
+        scoring: str | None,
+    ) -> Steps[Edit]:
         language = tools.verifier.language
         start, end = view.tokens[located.start].start, view.tokens[located.end - 1].end
         wrong = view.text[start:end]
@@ -254,14 +256,14 @@ class Enforcer:
         def render(form: str) -> str:
             return view.text[:start] + form + view.text[end:]
 
-        form, case, how = self._chooser.choose(
+        form, case, how = yield from self._chooser.choose(
             finding,
             paradigm,
             constraint,
             normalize(wrong),
             located.wrong_cases,
             render,
-            scorer,
+            scoring,
             located.evidence,
         )
         if view.tokens[located.start].sentence_start:
@@ -270,7 +272,7 @@ class Enforcer:
 
     def _forbidden_leftovers(
         self, view: Verification, tools: _Tools, taken: set[int], step: _Pass
-    ) -> None:
+    ) -> Steps[None]:
         """A forbidden variant beside a right form (an extra mention): replace it as well."""
         for span in view.forbidden:
             if any(i in taken for i in _cells(span)):
@@ -279,7 +281,7 @@ class Enforcer:
             if owner is None:
                 continue
             located = Located(span.start, span.end, "forbidden")
-            step.edits.append(self._repair(view, owner, located, tools, None))
+            step.edits.append((yield from self._repair(view, owner, located, tools, None)))
             step.warnings.append(f"term {owner.match.entry.entry.id}: replaced an extra variant")
             taken.update(_cells(span))
 
@@ -293,16 +295,6 @@ def apply(text: str, edits: Sequence[Edit]) -> str:
 
 def _cells(span: object) -> range:
     return range(span.start, span.end)  # type: ignore[attr-defined]
-
-
-def _scorer(source: str, decoder: Decoder | None) -> Scorer | None:
-    if decoder is None:
-        return None
-
-    def score(candidates: Sequence[str]) -> list[float]:
-        return decoder.score([source] * len(candidates), list(candidates))
-
-    return score
 
 
 def _report(

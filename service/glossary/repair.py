@@ -14,11 +14,9 @@ from service.glossary.grammar import (
 )
 from service.glossary.match import Span, terms_of
 from service.glossary.model import CASES, CompiledEntry, Paradigm
+from service.glossary.steps import Steps, score
 from service.glossary.verify import MISSING, Finding, Verification
 from service.glossary.words import Token, next_word, previous_word
-
-# Scores one candidate sentence per form; the model's log-probabilities in production.
-Scorer = Callable[[Sequence[str]], Sequence[float]]
 
 
 @dataclass(frozen=True)
@@ -66,10 +64,13 @@ class FormChooser:
         wrong: str,
         wrong_cases: Sequence[str],
         render: Callable[[str], str],
-        scorer: Scorer | None,
+        source: str | None,
         evidence: float = 1.0,
-    ) -> tuple[str, str, str]:
-        """(form, case, how it was chosen)."""
+    ) -> Steps[tuple[str, str, str]]:
+        """(form, case, how it was chosen); ties are scored by the model against `source`.
+
+        Without a source (no model at hand) a tie goes to the first case in the table's order.
+        """
         entry = finding.match.entry.entry
         by_case = forms_by_case(paradigm, entry.gender == "plural")
         known = wrong in paradigm.all_forms()
@@ -85,8 +86,8 @@ class FormChooser:
         best = [c for c in candidates if scores[c] >= top - 1e-9]
         distinct = list(dict.fromkeys(by_case[c] for c in best))
         how = constraint.reason or "evidence"
-        if len(distinct) > 1 and scorer is not None:
-            values = list(scorer([render(form) for form in distinct]))
+        if len(distinct) > 1 and source is not None:
+            values = yield from score([source] * len(distinct), [render(f) for f in distinct])
             form = distinct[values.index(max(values))]
             return form, next(c for c in best if by_case[c] == form), "model-score"
         return by_case[best[0]], best[0], how

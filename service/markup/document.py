@@ -33,6 +33,12 @@ class Document:
     finishers: tuple[Finisher, ...] = field(default=())
     warnings: tuple[str, ...] = ()
     """Problems found while parsing (e.g. markup the parser had to repair)."""
+    origins: tuple[int | None, ...] = ()
+    """Per unit, where its text stands verbatim in the parsed text (None: rebuilt from markup)."""
+
+    def origin(self, index: int) -> int | None:
+        """Offset of unit `index` in the parsed text, when the unit is a verbatim slice of it."""
+        return self.origins[index] if index < len(self.origins) else None
 
     def render(self, translations: Sequence[str]) -> str:
         """Rebuild the text with `translations[i]` in place of `units[i]`."""
@@ -63,6 +69,7 @@ class DocumentBuilder:
         self.parts: list[Part] = []
         self.finishers: list[Finisher] = []
         self.warnings: list[str] = []
+        self.origins: list[int | None] = []
 
     def literal(self, text: str) -> None:
         if not text:
@@ -72,14 +79,31 @@ class DocumentBuilder:
         else:
             self.parts.append(text)
 
-    def add_unit(self, text: str, finisher: Finisher = _as_is, *, place: bool = True) -> int:
-        """Register a unit; `place=False` when the unit's output is placed by another finisher."""
+    def add_unit(
+        self,
+        text: str,
+        finisher: Finisher = _as_is,
+        *,
+        place: bool = True,
+        origin: int | None = None,
+    ) -> int:
+        """Register a unit; `place=False` when the unit's output is placed by another finisher.
+
+        `origin` is the unit's offset in the parsed text when the unit is a verbatim slice of it.
+        """
         self.units.append(text)
         self.finishers.append(finisher)
+        self.origins.append(origin)
         index = len(self.units) - 1
         if place:
             self.parts.append(index)
         return index
 
     def build(self) -> Document:
-        return Document(self.units, tuple(self.parts), tuple(self.finishers), tuple(self.warnings))
+        return Document(
+            self.units,
+            tuple(self.parts),
+            tuple(self.finishers),
+            tuple(self.warnings),
+            tuple(self.origins),
+        )

@@ -9,9 +9,11 @@ from service.segment import split_text
 def parse_plain(text: str, language: str) -> Document:
     """Split plain text into sentence units; layout between them is literal."""
     builder = DocumentBuilder()
+    cursor = 0
     for piece in split_text(text, language):
         if piece.translate:
-            builder.add_unit(piece.text)
+            builder.add_unit(piece.text, origin=cursor)
         else:
             builder.literal(piece.text)
+        cursor += len(piece.text)
     return builder.build()

@@ -9,8 +9,11 @@ from ctranslate2.converters import OpusMTConverter
 
 from service.engine import Engine, Hypothesis
 from service.glossary.compile import Compiler
+from service.glossary.enforce import Enforcer
 from service.glossary.io import load_glossary
 from service.glossary.model import CompiledEntry
+from service.glossary.report import EnforcementResult
+from service.glossary.steps import complete
 from tests.support import models
 from tests.support.opus_fixture import build_opus_release
 
@@ -26,6 +29,22 @@ def entries() -> tuple[CompiledEntry, ...]:
 def entry(entry_id: str) -> CompiledEntry:
     """One compiled entry by id."""
     return next(item for item in entries() if item.entry.id == entry_id)
+
+
+def enforce_rules(
+    source: str,
+    source_lang: str,
+    target_lang: str,
+    hypotheses: list[Hypothesis],
+    compiled: tuple[CompiledEntry, ...],
+    *,
+    enabled: bool = True,
+) -> EnforcementResult:
+    """Enforcement without a model: the verify/repair rules only."""
+    steps = Enforcer().enforce(
+        source, source_lang, target_lang, hypotheses, compiled, enabled=enabled
+    )
+    return complete(steps)
 
 
 def draft(text: str, score: float = 0.0) -> list[Hypothesis]:
