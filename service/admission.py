@@ -17,7 +17,7 @@ from service.batcher import Batcher
 from service.errors import OverloadedError
 
 # Sentence ends as the segmenter will mostly find them: a cheap estimate of the decode work.
-_SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n")
+_SENTENCE_END = re.compile(r"(?:[.!?…]+[ \t]*)?\n|[.!?…]+(?=[ \t]|$)")
 MAX_RETRY_AFTER_S = 30.0
 MIN_RETRY_AFTER_S = 0.5
 

@@ -92,7 +92,7 @@ class Engine:
         """Translate `texts`; each result holds `num_hypotheses` candidates, best first."""
         if not texts:
             return []
-        source = [self.tokenize(text, target_token) for text in texts]
+        source = self._sources(texts, target_token)
         beam = max(beam_size or self.beam_size, num_hypotheses)
         results = self._translator.translate_batch(
             source,
@@ -104,7 +104,7 @@ class Engine:
             # A fixed bound (not one derived from the batch) keeps a sentence's output independent
             # of the sentences it happens to be batched with.
             max_decoding_length=self.max_output_tokens,
-            max_input_length=512,
+            max_input_length=0,  # never truncate: _sources refuses what is too long
         )
         return [
             [
@@ -120,10 +120,25 @@ class Engine:
         """Mean log-probability per target token of each (source, target) pair."""
         if not sources:
             return []
-        source = [self.tokenize(text, target_token) for text in sources]
+        source = self._sources(sources, target_token)
         target = [self._target.encode(text, out_type=str) for text in targets]
-        results = self._translator.score_batch(source, target)
+        results = self._translator.score_batch(source, target, max_input_length=0)
         return [sum(r.log_probs) / max(1, len(r.log_probs)) for r in results]
+
+    def _sources(self, texts: Sequence[str], target_token: str | None) -> list[list[str]]:
+        """Source pieces of each text; a text over `max_input_tokens` is an error, never cut.
+
+        The pipeline splits long sentences to fit, so an over-long input here is a bug, and a
+        truncated translation would hide it.
+        """
+        source = [self.tokenize(text, target_token) for text in texts]
+        limit = self.max_input_tokens + (1 if target_token else 0)
+        longest = max(len(pieces) for pieces in source)
+        if longest > limit:
+            raise ModelError(
+                f"an input of {longest} tokens exceeds max_input_tokens={self.max_input_tokens}"
+            )
+        return source
 
     def _prefixes(self, prefixes: Sequence[str | None] | None) -> list[list[str]] | None:
         if not prefixes or all(p is None for p in prefixes):

@@ -138,8 +138,9 @@ class Pipeline:
         hypotheses = await translator.translate(parts, options, deadline=deadline)
         # 5. Re-decode sentences that drifted into another language. This comes before
         #    enforcement, so that the glossary report describes the text that is returned.
+        sentence_of = [number for number, unit in enumerate(units) for _ in unit.parts]
         part_options = await self._guard_parts(
-            translator, parts, hypotheses, options, target, deadline, found.warnings
+            translator, parts, sentence_of, hypotheses, options, target, deadline, found.warnings
         )
         # 6. Enforce the glossary: verify, repair, re-decode with forced terms.
         enforced = await self._glossary.enforce(
@@ -190,6 +191,7 @@ class Pipeline:
         self,
         translator: RouteTranslator,
         parts: Sequence[str],
+        sentence_of: Sequence[int],
         hypotheses: list[list[Hypothesis]],
         options: BatchOptions,
         target: str,
@@ -198,8 +200,9 @@ class Pipeline:
     ) -> list[BatchOptions]:
         """Re-decode, once, the sentences in the wrong language; their options for later decodes.
 
-        A sentence that fired keeps the other language's words suppressed in every re-decode
-        that enforcement makes of it. Only the parts that were sent are re-decoded.
+        A sentence the re-decode fixed keeps the other language's words suppressed in every
+        re-decode that enforcement makes of it (one it did not fix gains nothing from them).
+        Only the parts that were sent are re-decoded, never a re-joined over-long sentence.
         """
         per_part = [options] * len(parts)
         guard = self._guard
@@ -224,15 +227,17 @@ class Pipeline:
                 lambda: [bool(h) and guard.check(h[0].text, target) for h in redone]
             )
             for index, hyps, ok in zip(wrong, redone, fixed, strict=True):
-                per_part[index] = suppressed
                 if ok:
                     hypotheses[index] = list(hyps)
+                    per_part[index] = suppressed
                     self._metrics.language_guard.labels(pair, "repaired").inc()
                 else:
                     self._metrics.language_guard.labels(pair, "failed").inc()
-                    warnings.append(
-                        f"sentence {index + 1} may not be in {target} "
-                        "(target-language guard fired; re-decoding did not fix it)"
-                    )
+            failed = sorted({sentence_of[i] for i, ok in zip(wrong, fixed, strict=True) if not ok})
+            warnings.extend(
+                f"sentence {n + 1} may not be in {target} "
+                "(target-language guard fired; re-decoding did not fix it)"
+                for n in failed
+            )
         self._metrics.stage_duration.labels("guard", pair).observe(time.monotonic() - started)
         return per_part

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Iterator
+import time
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from prometheus_client import CollectorRegistry
 
+from service.batcher import Batcher, BatchLimits, BatchOptions
+from service.engine import Engine
+from service.errors import DeadlineExceededError
+from service.glossary.enforce import Enforcer
+from service.glossary.report import EnforcementResult
+from service.glossary.steps import drive
+from service.metrics import Metrics
+from service.models import Route
 from service.pb import translation_pb2 as pb
+from service.translator import CallAnswerer, RouteTranslator, leg_batcher
 from tests.conftest import RunningServer, settings_for, start_server
+from tests.support.enforce_glossary import draft, entries, term_engine
+from tests.support.model_path import engine_leg
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "models" / "demo" / "tlumach-demo"
@@ -38,10 +51,10 @@ ENTRIES = [
 ]
 
 
-@pytest.fixture
-def smallest_default_executor() -> Iterator[None]:
+@pytest_asyncio.fixture
+async def smallest_default_executor() -> AsyncIterator[None]:
     """The event loop's default executor at 2 threads, as on a 2-core machine, for one test."""
-    loop = asyncio.get_event_loop_policy().get_event_loop()
+    loop = asyncio.get_running_loop()
     small = ThreadPoolExecutor(max_workers=2, thread_name_prefix="default")
     loop.set_default_executor(small)
     yield
@@ -104,3 +117,137 @@ async def test_many_glossary_repairs_never_wedge_the_server(demo_server: Running
     for op, count in before.items():
         grown = demo_server.sample("tlumach_batches_total", {"pair": "en-uk", "op": op}) - count
         assert grown > 0, f"the glossary calls must have needed {op} batches"
+
+
+# --- Repairs of a call that gave up are never decoded -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def term_model(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return term_engine(tmp_path_factory.mktemp("terms-model"))
+
+
+async def _queued_repair(
+    engine: Engine, deadline: float | None
+) -> tuple[asyncio.Task[EnforcementResult], Batcher, Metrics]:
+    """Enforcement of a sentence whose term is missing: its first model call is a re-decode
+    with the term forced, which waits in a batcher that holds batches for 0.5 s."""
+    metrics = Metrics(CollectorRegistry(), process=False)
+    leg = engine_leg(engine, "en-uk")
+    batcher = leg_batcher(leg, BatchLimits(max_delay_s=0.5), metrics)
+    batcher.start()
+    translator = RouteTranslator(Route("en-uk", (leg,)), {"en-uk": batcher})
+    steps = Enforcer().enforce(
+        "Residents of Sudzha left.", "en", "uk", draft("Жителі пішли."), entries(), model=True
+    )
+    answer = CallAnswerer(translator, BatchOptions(), deadline)
+    executor = ThreadPoolExecutor(1)
+    task = asyncio.ensure_future(drive(steps, answer, executor))
+    await asyncio.sleep(0.1)
+    assert batcher.depth > 0, "the re-decode should be queued now"
+    return task, batcher, metrics
+
+
+async def test_repair_of_a_cancelled_call_is_never_decoded(term_model: Engine) -> None:
+    task, batcher, metrics = await _queued_repair(term_model, deadline=None)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0.7)  # past the batch delay: a live item would have been decoded
+    await batcher.stop()
+    for op in ("decode", "prefix", "score"):
+        assert metrics.registry.get_sample_value(
+            "tlumach_batches_total", {"pair": "en-uk", "op": op}
+        ) in (None, 0.0)
+
+
+async def test_repair_of_an_expired_call_is_never_decoded(term_model: Engine) -> None:
+    task, batcher, metrics = await _queued_repair(term_model, time.monotonic() + 0.2)
+    with pytest.raises(DeadlineExceededError):
+        await task
+    await batcher.stop()
+    assert metrics.registry.get_sample_value(
+        "tlumach_batches_total", {"pair": "en-uk", "op": "prefix"}
+    ) in (None, 0.0)
+
+
+# --- The guard re-decodes what was sent, before enforcement ---------------------------------
+
+LONG = (
+    "Ukrainian troops advanced into the Kursk region, the president said that talks will "
+    "continue next week, drones attacked the city at night and nobody was hurt in Sudzha."
+)
+
+
+@pytest_asyncio.fixture(scope="module")
+async def small_input_server(models_dir: Path) -> AsyncIterator[RunningServer]:
+    """Fixture models (random weights: their output fails the language guard) and parts of
+    at most 8 tokens."""
+    running = await start_server(
+        settings_for(models_dir, max_input_tokens=8, glossaries_dir=ROOT / "tests" / "data")
+    )
+    yield running
+    await running.channel.close()
+    await running.app.stop(grace=1)
+
+
+async def test_guard_re_decodes_the_parts_of_a_split_sentence(
+    small_input_server: RunningServer,
+) -> None:
+    server = small_input_server
+    fired = server.sample(
+        "tlumach_language_guard_events_total", {"pair": "en-uk", "action": "fired"}
+    )
+    request = pb.TranslateRequest(texts=[LONG], source_language="en", target_language="uk")
+    # The engine refuses any input over max_input_tokens: a re-joined sentence would fail.
+    [result] = (await server.stub.Translate(request, timeout=60)).results
+    assert result.text
+    now = server.sample("tlumach_language_guard_events_total", {"pair": "en-uk", "action": "fired"})
+    assert now > fired, "random weights write no language: the guard must have fired"
+    # One warning per sentence of the text, not per part the model saw.
+    assert sum("may not be in uk" in w for w in result.warnings) == 1
+
+
+async def test_term_report_describes_the_text_returned(
+    small_input_server: RunningServer,
+) -> None:
+    request = pb.TranslateRequest(
+        texts=[LONG],
+        source_language="en",
+        target_language="uk",
+        glossary_ids=["glossary-enforce"],
+        options=pb.TranslateOptions(return_term_report=True),
+    )
+    [result] = (await small_input_server.stub.Translate(request, timeout=60)).results
+    assert {t.entry_id for t in result.terms} == {"kursk", "sudzha"}
+    for term in result.terms:
+        assert LONG[term.source_start : term.source_end] == term.source_text
+        if term.outcome != pb.TERM_OUTCOME_FAILED:
+            assert term.target_text in result.text
+
+
+async def test_term_offsets_point_into_the_text_sent(server: RunningServer) -> None:
+    text = (
+        "Зеле\u200bнський\x07 said: see https://example.com/a?b=1 and @handle.\n\n"
+        "Drones\u00ad hit Odesa at night, and Odesa answered."
+    )
+    entry = pb.InlineGlossaryEntry(
+        id="odesa",
+        kind="place",
+        gender="feminine",
+        terms={lang: pb.TermList(terms=[t]) for lang, t in
+               {"en": "Odesa", "uk": "Одеса", "ru": "Одесса"}.items()},
+    )  # fmt: skip
+    response = await server.stub.Translate(
+        pb.TranslateRequest(
+            texts=[text],
+            source_language="en",
+            target_language="uk",
+            inline_entries=[entry],
+            options=pb.TranslateOptions(return_term_report=True),
+        )
+    )
+    spans = [(t.source_start, t.source_end) for t in response.results[0].terms]
+    first = text.index("Odesa")
+    second = text.index("Odesa", first + 1)
+    assert spans == [(first, first + 5), (second, second + 5)]
