@@ -20,6 +20,7 @@ from service.batcher import Batcher, BatchLimits, BatchOptions
 from service.config import Settings
 from service.engine import Engine, Hypothesis
 from service.errors import ConfigError, GlossaryError
+from service.folders import resolve_folders
 from service.glossary.compile import Compiler
 from service.glossary.enforce import Enforcer
 from service.glossary.store import GlossaryStore
@@ -122,14 +123,18 @@ async def build_server(
 ) -> tuple[TlumachServer, int]:
     """Load models, wire the pipeline, start serving; returns the server and its bound port."""
     metrics = Metrics(registry or CollectorRegistry(), process=registry is None)
-    models = ModelRegistry(settings.models_dir, lambda info: _load_engine(info, settings))
+    folders = resolve_folders(settings.models_dir, settings.glossaries_dir)
+    for line in folders.describe():
+        logger.info("folder in use: %s", line)
+    demo_dirs = [folders.demo_models] if folders.demo_models else []
+    models = ModelRegistry(folders.models, lambda info: _load_engine(info, settings), demo_dirs)
     await asyncio.to_thread(models.load)
     batchers = {pair: _batcher(leg, settings, metrics) for pair, leg in models.legs.items()}
     for batcher in batchers.values():
         batcher.start()
     detector = await asyncio.to_thread(LanguageDetector)
     compiler = await asyncio.to_thread(Compiler)
-    glossaries = GlossaryStore(settings.glossaries_dir, compiler)
+    glossaries = GlossaryStore(folders.glossaries, compiler)
     await asyncio.to_thread(_load_glossaries, glossaries)
     terms = TermStage(metrics, Enforcer(), compiler, glossaries)
     pipeline = Pipeline(
@@ -139,6 +144,9 @@ async def build_server(
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            # gRPC sets SO_REUSEPORT by default, which lets a second server bind a busy port and
+            # steal half its connections; a taken port must be refused instead.
+            ("grpc.so_reuseport", 0),
         ]
     )
     activity = Activity()
@@ -158,11 +166,17 @@ async def build_server(
     )
     try:
         port = server.add_insecure_port(f"{settings.host}:{settings.port}")
-        metrics_http = _start_metrics(settings, metrics)
-    except (RuntimeError, OSError) as exc:
+    except RuntimeError as exc:
         raise ConfigError(
-            f"cannot listen on {settings.host}:{settings.port} (gRPC) or port "
-            f"{settings.metrics_port} (metrics): {exc}; set port / metrics_port"
+            f"cannot listen on {settings.host}:{settings.port} (gRPC): the port is taken (another "
+            "server?) or the address is not this machine's; set port (0 picks a free one)"
+        ) from exc
+    try:
+        metrics_http = _start_metrics(settings, metrics)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot listen on port {settings.metrics_port} (metrics): {exc}; set metrics_port "
+            "(-1 disables it)"
         ) from exc
     await server.start()
     await _set_health(health, models, metrics)
@@ -180,7 +194,7 @@ async def build_server(
         logger.warning(
             "no models installed in %s: nothing can be translated. Install models with "
             "`tlumach models fetch` (see models/README.md)",
-            settings.models_dir,
+            folders.models,
         )
     return app, port
 
