@@ -17,7 +17,7 @@ from service.guard import LanguageGuard
 from service.langid import LanguageDetector
 from service.metrics import Metrics
 from service.models import ModelRegistry
-from service.request import LANGUAGES, TextResult, TranslationRequest
+from service.request import DEMO_MODEL_WARNING, LANGUAGES, TextResult, TranslationRequest
 from service.segment import split_long
 from service.terms import TermStage, UnitTerms
 from service.textcheck import check_text
@@ -104,6 +104,7 @@ class Pipeline:
         )
         rendered = document.render_report(self._restore_all(units, guarded, warnings))
         self._metrics.characters.labels(route.pair).inc(len(text))
+        demo = (DEMO_MODEL_WARNING,) if route.demo else ()
         return TextResult(
             text=rendered.text,
             source_language=source,
@@ -112,7 +113,8 @@ class Pipeline:
             terms=locate_reports(text, outcome.reports)
             if request.options.return_term_report
             else (),
-            warnings=(*warnings, *document.warnings, *rendered.warnings, *outcome.warnings),
+            warnings=(*demo, *warnings, *document.warnings, *rendered.warnings, *outcome.warnings),
+            demo_model=route.demo,
             alternatives=tuple(
                 document.render(self._restore_all(units, texts, []))
                 for texts in outcome.alternatives
