@@ -62,6 +62,8 @@ class TlumachServer:
     port: int = 0
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _watcher: asyncio.Task[None] | None = None
+    _watch_error: str = ""
+    """The watcher's last failure: logged once, not at every check (e.g. a missing folder)."""
 
     async def reload_glossaries(self, *, changed_only: bool = False) -> None:
         """Recompile glossaries in a worker thread; a failing file keeps its old version."""
@@ -69,7 +71,16 @@ class TlumachServer:
         try:
             await asyncio.to_thread(reload)
         except GlossaryError as exc:
-            logger.error("glossary reload failed, previous glossaries keep serving: %s", exc)
+            repeated = changed_only and str(exc) == self._watch_error
+            self._watch_error = str(exc) if changed_only else self._watch_error
+            logger.log(
+                logging.DEBUG if repeated else logging.ERROR,
+                "glossary reload failed, previous glossaries keep serving: %s",
+                exc,
+            )
+            return
+        if changed_only:
+            self._watch_error = ""
 
     def watch_glossaries(self, interval_s: float) -> None:
         """Check the glossary files for changes every `interval_s` (0 = never)."""
