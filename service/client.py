@@ -296,6 +296,7 @@ def _results(response: pb.TranslateResponse, expected: int) -> list[TextResult]:
                 for term in result.terms
             ),
             warnings=tuple(result.warnings),
+            demo_model=result.demo_model,
         )
         for result in response.results
     ]

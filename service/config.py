@@ -29,6 +29,10 @@ COMPUTE_TYPES = (
 )
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# Relative to the working directory; where they do not exist the packaged copies are used
+# (service/folders.py). Real models are fetched into DEFAULT_MODELS_DIR.
+DEFAULT_MODELS_DIR = Path("models")
+DEFAULT_GLOSSARIES_DIR = Path("glossaries")
 
 
 def _default_threads() -> int:
@@ -44,8 +48,10 @@ class Settings:
     port: int = 50051
     metrics_port: int = 9464
     """HTTP port of the Prometheus endpoint; 0 picks a free port, -1 disables it."""
-    models_dir: Path = Path("models")
-    glossaries_dir: Path = Path("glossaries")
+    models_dir: Path = DEFAULT_MODELS_DIR
+    """Converted models; demo models in its demo/ (packaged ones when left at the default)."""
+    glossaries_dir: Path = DEFAULT_GLOSSARIES_DIR
+    """Glossary files; the packaged glossaries when left at the default and absent."""
     device: str = "cpu"
     compute_type: str = "int8"
     inter_threads: int = dataclasses.field(default_factory=_default_threads)

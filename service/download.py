@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import http.client
 import logging
 import os
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -26,6 +28,17 @@ CHUNK_BYTES = 1 << 16
 # Client errors that a retry cannot fix; 408 and 429 are worth waiting for.
 _FINAL_STATUS = frozenset(range(400, 500)) - {408, 429}
 _TRANSIENT = (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError)
+# Socket errors that mean this machine cannot reach the host at all: retrying only makes an
+# offline or air-gapped host wait.
+_NO_ROUTE = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN})
+
+
+class DownloadError(ModelError):
+    """The release could not be downloaded; `unreachable` when the host cannot be reached at all."""
+
+    def __init__(self, message: str, *, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 class ChecksumMismatchError(ModelError):
@@ -86,10 +99,17 @@ def download(
             break
         except _TRANSIENT as exc:
             if isinstance(exc, urllib.error.HTTPError) and exc.code in _FINAL_STATUS:
-                raise ModelError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
+                raise DownloadError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
+            unreachable = unreachable_reason(exc)
+            if unreachable:
+                raise DownloadError(
+                    f"cannot reach {urlsplit(url).hostname}: {unreachable} (not retried: this "
+                    "machine looks offline)",
+                    unreachable=True,
+                ) from exc
             if attempt == retry.attempts:
                 resume = f"; run again to resume from {part}" if part.exists() else ""
-                raise ModelError(
+                raise DownloadError(
                     f"cannot download {url} after {attempt} attempts: {exc}{resume}"
                 ) from exc
             wait = retry.backoff_s * 2 ** (attempt - 1)
@@ -101,6 +121,16 @@ def download(
         raise ChecksumMismatchError(dest, sha256.lower(), found)
     os.replace(part, dest)
     return Downloaded(dest, found, dest.stat().st_size, resumed_from)
+
+
+def unreachable_reason(exc: BaseException) -> str:
+    """Why the host cannot be reached at all (no name resolution, no route), else ''."""
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, socket.gaierror):
+        return f"its name does not resolve ({reason.strerror or reason})"
+    if isinstance(reason, OSError) and reason.errno in _NO_ROUTE:
+        return f"no network route to it ({reason.strerror or reason})"
+    return ""
 
 
 def _fetch_into(url: str, part: Path, timeout_s: float, progress: bool) -> None:

@@ -63,9 +63,22 @@ def install(entry: ModelSource, models_dir: Path, options: InstallOptions) -> In
         return InstallResult(
             entry.id, target, False, origin.get("sha256"), entry.sha256 is not None
         )
+    created = not models_dir.exists()
+    try:
+        origin = _install_fresh(entry, models_dir, options, local_sha)
+    finally:
+        _prune_work_areas(models_dir, entry.id, remove_models_dir=created)
+    return InstallResult(entry.id, target, True, origin.get("sha256"), entry.sha256 is not None)
+
+
+def _install_fresh(
+    entry: ModelSource, models_dir: Path, options: InstallOptions, local_sha: str | None
+) -> dict[str, Any]:
+    """Obtain, unpack, convert and swap in `entry`; returns the provenance it recorded."""
     staging = models_dir / STAGING_DIR
     staging.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"{entry.id}-", dir=staging))
+    source: Path | None = None
     try:
         source, origin = _obtain(entry, models_dir, options, local_sha)
         if source.is_dir():
@@ -77,14 +90,30 @@ def install(entry: ModelSource, models_dir: Path, options: InstallOptions) -> In
         convert(
             layout, output, quantization=options.quantization, metadata=_metadata(entry, origin)
         )
-        _swap_in(output, target, work)
+        _swap_in(output, models_dir / entry.id, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if options.local is None:
-        # The converted model is what is served; the archive would only double the disk use.
-        with contextlib.suppress(FileNotFoundError):
-            source.unlink()
-    return InstallResult(entry.id, target, True, origin.get("sha256"), entry.sha256 is not None)
+        if source is not None and options.local is None:
+            # The converted model is what is served, and an archive that failed to convert would
+            # be downloaded afresh anyway: keeping it would only take disk space.
+            with contextlib.suppress(FileNotFoundError):
+                source.unlink()
+    return origin
+
+
+def _prune_work_areas(models_dir: Path, entry_id: str, *, remove_models_dir: bool) -> None:
+    """Remove the work folders that are empty now, and models_dir itself if this run made it.
+
+    Only a partial download survives a failure (the next run resumes it, and says so); an
+    offline or refused fetch leaves no trace.
+    """
+    folders = [models_dir / DOWNLOADS_DIR / entry_id, models_dir / DOWNLOADS_DIR]
+    folders.append(models_dir / STAGING_DIR)
+    if remove_models_dir:
+        folders.append(models_dir)
+    for folder in folders:
+        with contextlib.suppress(OSError):  # not empty, or never made
+            folder.rmdir()
 
 
 def installed_record(path: Path) -> dict[str, Any] | None:

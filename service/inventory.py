@@ -11,8 +11,9 @@ from pathlib import Path
 
 from service.engine import Engine
 from service.errors import ModelError
+from service.folders import DEMO_SUBDIR
 from service.install import installed_record
-from service.models import DEMO_SUBDIR, PAIRS, PIVOT_LANGUAGE, ModelInfo
+from service.models import PAIRS, PIVOT_LANGUAGE, ModelInfo
 
 # One ordinary news sentence per source language: enough to prove the model decodes.
 CANARIES: Mapping[str, str] = {
@@ -57,10 +58,14 @@ class Verification:
     error: str = ""
 
 
-def scan(models_dir: Path) -> list[InstalledModel]:
-    """Every model directory under `models_dir` and `models_dir/demo`, real ones first."""
+def scan(models_dir: Path, demo_dirs: Sequence[Path] | None = None) -> list[InstalledModel]:
+    """Every model directory under `models_dir` and the demo folders, real ones first.
+
+    `demo_dirs` defaults to `models_dir/demo`, as the server's registry does.
+    """
     found: list[InstalledModel] = []
-    for parent in (models_dir, models_dir / DEMO_SUBDIR):
+    demos = list(demo_dirs) if demo_dirs is not None else [models_dir / DEMO_SUBDIR]
+    for parent in (models_dir, *demos):
         if not parent.is_dir():
             continue
         for path in sorted(parent.iterdir()):

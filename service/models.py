@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,13 +12,13 @@ import yaml
 
 from service.engine import Engine
 from service.errors import ModelError, PairNotAvailableError
+from service.folders import DEMO_SUBDIR
 
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "uk", "ru")
 PAIRS = tuple(f"{s}-{t}" for s in LANGUAGES for t in LANGUAGES if s != t)
 PIVOT_LANGUAGE = "en"
-DEMO_SUBDIR = "demo"
 REQUIRED_FILES = ("model.bin", "config.json")
 
 
@@ -117,6 +117,11 @@ class Route:
         """Leg pairs joined by '+', e.g. 'uk-en+en-ru'."""
         return "+".join(leg.pair for leg in self.legs)
 
+    @property
+    def demo(self) -> bool:
+        """True when any leg is a demo model: its output is not fit for production."""
+        return any(leg.info.demo for leg in self.legs)
+
 
 EngineFactory = Callable[[ModelInfo], Engine]
 
@@ -124,8 +129,15 @@ EngineFactory = Callable[[ModelInfo], Engine]
 class ModelRegistry:
     """Loads every model directory once at start and answers which directions are served."""
 
-    def __init__(self, models_dir: Path, engine_factory: EngineFactory) -> None:
+    def __init__(
+        self,
+        models_dir: Path,
+        engine_factory: EngineFactory,
+        demo_dirs: Sequence[Path] | None = None,
+    ) -> None:
         self.models_dir = models_dir
+        # Folders of demo models that fill unserved directions (default: models_dir/demo).
+        self.demo_dirs = tuple(demo_dirs) if demo_dirs is not None else (models_dir / DEMO_SUBDIR,)
         self._engine_factory = engine_factory
         self.models: list[ModelInfo] = []
         self.failures: dict[str, str] = {}
@@ -137,8 +149,9 @@ class ModelRegistry:
         """Load real models, then demo models for the directions no real model serves."""
         for directory in self._candidates(self.models_dir):
             self._load_directory(directory, demo_allowed=False)
-        for directory in self._candidates(self.models_dir / DEMO_SUBDIR):
-            self._load_directory(directory, demo_allowed=True)
+        for demo_dir in self.demo_dirs:
+            for directory in self._candidates(demo_dir):
+                self._load_directory(directory, demo_allowed=True)
         self.routes = self._build_routes()
         if any(leg.info.demo for leg in self._legs.values()):
             logger.warning(

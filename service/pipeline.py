@@ -23,7 +23,7 @@ from service.guard import LanguageGuard
 from service.langid import LanguageDetector
 from service.metrics import Metrics
 from service.models import ModelRegistry
-from service.request import LANGUAGES, TextResult, TranslationRequest
+from service.request import DEMO_MODEL_WARNING, LANGUAGES, TextResult, TranslationRequest
 from service.textcheck import Checked, check_text
 from service.translator import RouteTranslator
 from service.units import prepare_units, rebuild
@@ -156,13 +156,15 @@ class Pipeline:
             request.options.alternatives,
         )  # fmt: skip
         self._metrics.characters.labels(route.pair).inc(len(text))
+        demo = (DEMO_MODEL_WARNING,) if route.demo else ()
         return TextResult(
             text=rebuilt.text,
             source_language=source,
             source_confidence=found.confidence,
             route=route.name,
             terms=rebuilt.terms if request.options.return_term_report else (),
-            warnings=(*found.warnings, *rebuilt.warnings, *enforced.warnings),
+            warnings=(*demo, *found.warnings, *rebuilt.warnings, *enforced.warnings),
+            demo_model=route.demo,
             alternatives=rebuilt.alternatives,
         )
 

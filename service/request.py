@@ -16,6 +16,10 @@ MAX_ALTERNATIVES = 4
 MAX_REQUEST_ID_CHARS = 128
 MAX_GLOSSARY_IDS = 16
 MAX_INLINE_ENTRIES = 500
+DEMO_MODEL_WARNING = (
+    "translated by a demo model, which invents names and numbers: not for real use; "
+    "install real models with `tlumach models fetch`"
+)
 
 
 @dataclass(frozen=True)
@@ -122,3 +126,5 @@ class TextResult:
     terms: tuple[TermReport, ...] = ()
     warnings: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
+    demo_model: bool = False
+    """A demo model translated it (see DEMO_MODEL_WARNING)."""

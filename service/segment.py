@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import pysbd
 import razdel
 
 Span = tuple[int, int]
@@ -191,6 +190,13 @@ def _razdel_spans(text: str) -> list[Span]:
 
 @lru_cache(maxsize=8)
 def _pysbd_splitter(language: str) -> SentenceSplitter:
+    # Only bench/segmentation.py compares pysbd, so it is an extra, imported when asked for.
+    try:
+        import pysbd
+    except ImportError as exc:
+        raise ValueError(
+            "segmentation backend 'pysbd' needs the bench extra: pip install 'tlumach[bench]'"
+        ) from exc
     # pysbd has no Ukrainian rules; its Russian rules are the closest.
     code = {"uk": "ru"}.get(language, language if language in ("en", "ru") else "en")
     segmenter = pysbd.Segmenter(language=code, clean=False, char_span=True)

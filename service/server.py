@@ -22,6 +22,7 @@ from service.batcher import Batcher, BatchLimits
 from service.config import Settings
 from service.engine import Engine
 from service.errors import ConfigError, GlossaryError
+from service.folders import resolve_folders
 from service.glossary.compile import Compiler
 from service.glossary.enforce import Enforcer
 from service.glossary.store import GlossaryStore
@@ -68,6 +69,8 @@ class TlumachServer:
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _watcher: asyncio.Task[None] | None = None
     _draining: bool = False
+    _watch_error: str = ""
+    """The watcher's last failure: logged once, not at every check (e.g. a missing folder)."""
 
     async def report_stalled(self, stalled: frozenset[str]) -> None:
         """Health NOT_SERVING for stalled directions (and overall) until batches finish again."""
@@ -80,7 +83,16 @@ class TlumachServer:
         try:
             await asyncio.to_thread(reload)
         except GlossaryError as exc:
-            logger.error("glossary reload failed, previous glossaries keep serving: %s", exc)
+            repeated = changed_only and str(exc) == self._watch_error
+            self._watch_error = str(exc) if changed_only else self._watch_error
+            logger.log(
+                logging.DEBUG if repeated else logging.ERROR,
+                "glossary reload failed, previous glossaries keep serving: %s",
+                exc,
+            )
+            return
+        if changed_only:
+            self._watch_error = ""
 
     def watch_glossaries(self, interval_s: float) -> None:
         """Check the glossary files for changes every `interval_s` (0 = never)."""
@@ -138,14 +150,18 @@ async def build_server(
 ) -> tuple[TlumachServer, int]:
     """Load models, wire the pipeline, start serving; returns the server and its bound port."""
     metrics = Metrics(registry or CollectorRegistry(), process=registry is None)
-    models = ModelRegistry(settings.models_dir, lambda info: _load_engine(info, settings))
+    folders = resolve_folders(settings.models_dir, settings.glossaries_dir)
+    for line in folders.describe():
+        logger.info("folder in use: %s", line)
+    demo_dirs = [folders.demo_models] if folders.demo_models else []
+    models = ModelRegistry(folders.models, lambda info: _load_engine(info, settings), demo_dirs)
     await asyncio.to_thread(models.load)
     batchers = {pair: _batcher(leg, settings, metrics) for pair, leg in models.legs.items()}
     for batcher in batchers.values():
         batcher.start()
     detector = await asyncio.to_thread(LanguageDetector)
     compiler = await asyncio.to_thread(Compiler)
-    glossaries = GlossaryStore(settings.glossaries_dir, compiler)
+    glossaries = GlossaryStore(folders.glossaries, compiler)
     await asyncio.to_thread(_load_glossaries, glossaries)
     # Text work gets threads of its own: it never waits for a model, and decoding never waits
     # for a free text thread (the batchers own theirs).
@@ -160,6 +176,9 @@ async def build_server(
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            # gRPC sets SO_REUSEPORT by default, which lets a second server bind a busy port and
+            # steal half its connections; a taken port must be refused instead.
+            ("grpc.so_reuseport", 0),
         ]
     )
     activity = Activity()
@@ -179,11 +198,17 @@ async def build_server(
     )
     try:
         port = server.add_insecure_port(f"{settings.host}:{settings.port}")
-        metrics_http = _start_metrics(settings, metrics)
-    except (RuntimeError, OSError) as exc:
+    except RuntimeError as exc:
         raise ConfigError(
-            f"cannot listen on {settings.host}:{settings.port} (gRPC) or port "
-            f"{settings.metrics_port} (metrics): {exc}; set port / metrics_port"
+            f"cannot listen on {settings.host}:{settings.port} (gRPC): the port is taken (another "
+            "server?) or the address is not this machine's; set port (0 picks a free one)"
+        ) from exc
+    try:
+        metrics_http = _start_metrics(settings, metrics)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot listen on port {settings.metrics_port} (metrics): {exc}; set metrics_port "
+            "(-1 disables it)"
         ) from exc
     await server.start()
     await _set_health(health, models, metrics)
@@ -212,7 +237,7 @@ async def build_server(
         logger.warning(
             "no models installed in %s: nothing can be translated. Install models with "
             "`tlumach models fetch` (see models/README.md)",
-            settings.models_dir,
+            folders.models,
         )
     return app, port
 

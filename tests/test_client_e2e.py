@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -221,3 +222,37 @@ def test_job_finishes_when_a_replica_is_killed(
     assert len(journal_lines(out)) == 60
     for lang in ("uk", "ru"):
         assert sorted(p.name for p in (out / lang).iterdir()) == names
+
+
+def test_summary_and_report_count_texts_a_demo_model_translated(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    shutil.copytree(ROOT / "models" / "demo" / "tlumach-demo", models / "demo" / "tlumach-demo")
+    demo = start_server(models, tmp_path / "demo.log")
+    try:
+        source = tmp_path / "in"
+        source.mkdir()
+        (source / "a.txt").write_text(f"{SENTENCES[0]}\n\n{SENTENCES[1]}\n")
+        report = tmp_path / "report.jsonl"
+        job = [str(source), "--to", "uk", "--from", "en", "--out", str(tmp_path / "out")]
+        code, err = finish(
+            client(*job, "--server", f"127.0.0.1:{demo.port}", "--report", str(report))
+        )
+    finally:
+        demo.stop()
+    assert code == 0, err
+    records = [json.loads(line) for line in report.read_text().splitlines()]
+    assert records
+    assert all(record["demo_model"] for record in records)
+    assert f"DEMO MODEL: {len(records)} of {len(records)} texts were translated by a demo" in err
+
+
+def test_summary_says_nothing_of_demo_models_for_real_ones(server: int, tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text(f"{SENTENCES[0]}\n")
+    report = tmp_path / "report.jsonl"
+    job = [str(source), "--to", "uk", "--from", "en", "--out", str(tmp_path / "out")]
+    code, err = finish(client(*job, "--server", f"127.0.0.1:{server}", "--report", str(report)))
+    assert code == 0, err
+    assert "DEMO MODEL" not in err
+    assert not any(json.loads(line)["demo_model"] for line in report.read_text().splitlines())

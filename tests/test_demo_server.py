@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 
+from service.engine import Engine
+from service.models import Leg, ModelInfo, Route
 from service.pb import translation_pb2 as pb
+from service.request import DEMO_MODEL_WARNING
 from tests.conftest import RunningServer, settings_for, start_server
 
 DEMO = Path(__file__).resolve().parents[1] / "models" / "demo" / "tlumach-demo"
@@ -51,6 +55,42 @@ async def test_demo_models_serve_every_direction_and_say_so(demo_server: Running
     pairs = {f"{p.source_language}-{p.target_language}": p for p in response.pairs}
     assert set(pairs) == {"en-uk", "en-ru", "uk-en", "ru-en", "uk-ru", "ru-uk"}
     assert all(p.demo and not p.pivot and p.model_name == "tlumach-demo" for p in pairs.values())
+
+
+async def test_every_demo_translation_says_a_demo_model_wrote_it(
+    demo_server: RunningServer,
+) -> None:
+    request = pb.TranslateRequest(
+        texts=[ARTICLE["en"], "", ARTICLE["uk"]], source_language="", target_language="uk"
+    )
+    translated, empty, unchanged = (await demo_server.stub.Translate(request)).results
+    assert translated.demo_model
+    assert translated.warnings[0] == DEMO_MODEL_WARNING
+    # Nothing was translated in these two, so no model wrote them.
+    assert not empty.demo_model
+    assert DEMO_MODEL_WARNING not in empty.warnings
+    assert not unchanged.demo_model
+    assert DEMO_MODEL_WARNING not in unchanged.warnings
+
+
+async def test_streamed_demo_results_carry_the_flag_too(demo_server: RunningServer) -> None:
+    async def items():  # type: ignore[no-untyped-def]
+        request = pb.TranslateRequest(texts=[ARTICLE["ru"]], target_language="en")
+        yield pb.TranslateStreamRequest(item_id="one", request=request)
+
+    [item] = [r async for r in demo_server.stub.TranslateStream(items())]
+    [result] = item.response.results
+    assert result.demo_model
+    assert DEMO_MODEL_WARNING in result.warnings
+
+
+def test_a_route_is_demo_when_any_of_its_legs_is(models_dir: Path) -> None:
+    engine = Engine(models_dir / "en-uk")
+    real = ModelInfo.read(models_dir / "en-uk")
+    demo = replace(real, demo=True)
+    assert not Route("uk-ru", (Leg("uk-en", engine, real), Leg("en-ru", engine, real))).demo
+    assert Route("uk-ru", (Leg("uk-en", engine, real), Leg("en-ru", engine, demo))).demo
+    assert Route("en-uk", (Leg("en-uk", engine, demo),)).demo
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -154,3 +155,21 @@ async def test_broken_reload_keeps_the_previous_version(
         if got.entries[0].id == "kharkiv_city":
             break
     assert got.entries[0].id == "kharkiv_city"
+
+
+async def test_a_missing_folder_is_reported_once_not_at_every_check(
+    models_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = settings_for(
+        models_dir, glossaries_dir=tmp_path / "missing", glossary_watch_interval_s=0.05
+    )
+    with caplog.at_level(logging.DEBUG, logger="service.server"):
+        running = await start_server(settings)
+        try:
+            await asyncio.sleep(0.6)
+        finally:
+            await running.channel.close()
+            await running.app.stop(grace=0)
+    failures = [r for r in caplog.records if "glossary reload failed" in r.getMessage()]
+    assert len(failures) >= 3, "the watcher kept checking"
+    assert [r.levelno for r in failures].count(logging.ERROR) == 1

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from service.__main__ import main
-from service.download import ChecksumMismatchError, RetryPolicy, download
+from service.download import ChecksumMismatchError, DownloadError, RetryPolicy, download
 from service.engine import Engine
 from service.errors import ConfigError, ModelError
 from service.manifest import load_manifest, parse_manifest
@@ -97,7 +97,8 @@ def test_fetch_installs_a_model_that_loads_and_translates(
     hypothesis = engine.translate_batch(["The government approved the budget."])[0][0]
     assert hypothesis.tokens, "the converted model decoded nothing"
     assert leftovers(tmp_path / "models") == []
-    assert not (tmp_path / "models" / ".downloads" / "en-uk" / "opus-2020-01-08.zip").exists()
+    # No archive and no empty work folders: only the model itself.
+    assert [p.name for p in (tmp_path / "models").iterdir()] == ["en-uk"]
     assert f"sha256 {sha} verified" in capsys.readouterr().out
 
 
@@ -111,8 +112,7 @@ def test_checksum_mismatch_is_refused_and_installs_nothing(
     err = capsys.readouterr().err
     assert f"expected sha256 {wrong}" in err
     assert f"found {hashlib.sha256(release_zip).hexdigest()}" in err
-    assert not (tmp_path / "models" / "en-uk").exists()
-    assert leftovers(tmp_path / "models") == []
+    assert not (tmp_path / "models").exists(), "a failed fetch must leave nothing behind"
 
 
 def test_interrupted_download_resumes_with_range_on_the_next_run(
@@ -170,6 +170,37 @@ def test_a_404_fails_at_once_without_retrying(tmp_path: Path, state: ReleaseStat
     assert len(state.requests) == 1
 
 
+def test_an_unreachable_host_fails_at_once_without_retrying(tmp_path: Path) -> None:
+    waits: list[float] = []
+    # .invalid never resolves (RFC 2606): what an offline or air-gapped machine sees for any host.
+    with pytest.raises(DownloadError, match="not retried") as caught:
+        download("https://tlumach.invalid/x.zip", tmp_path / "x.zip", sleep=waits.append)
+    assert caught.value.unreachable
+    assert "tlumach.invalid: its name does not resolve" in str(caught.value)
+    assert waits == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_offline_fetch_names_from_and_leaves_nothing_behind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "https://tlumach.invalid/OPUS-MT-models/en-uk/opus-2020-01-08.zip"
+    manifest = write_manifest(tmp_path / "models.yaml", url, None)
+    assert fetch(tmp_path, manifest) == 1
+    err = capsys.readouterr().err
+    assert "en-uk: FAILED: cannot reach tlumach.invalid" in err
+    assert f"fetch {url} on another machine" in err
+    assert "tlumach models fetch en-uk --from opus-2020-01-08.zip" in err
+    assert not (tmp_path / "models").exists()
+
+
+def test_a_failure_keeps_a_models_folder_that_was_there_before(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    url = "https://tlumach.invalid/OPUS-MT-models/en-uk/opus-2020-01-08.zip"
+    assert fetch(tmp_path, write_manifest(tmp_path / "models.yaml", url, None)) == 1
+    assert list((tmp_path / "models").iterdir()) == []
+
+
 def test_corrupt_archive_gives_a_clear_error_and_installs_nothing(
     tmp_path: Path, state: ReleaseState, release_zip: bytes, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -181,8 +212,7 @@ def test_corrupt_archive_gives_a_clear_error_and_installs_nothing(
         manifest = write_manifest(tmp_path / "models.yaml", base + ARCHIVE_PATH, None)
         assert fetch(tmp_path, manifest) == 1
     assert "opus-2020-01-08.zip is corrupt" in capsys.readouterr().err
-    assert not (tmp_path / "models" / "en-uk").exists()
-    assert leftovers(tmp_path / "models") == []
+    assert not (tmp_path / "models").exists(), "a failed fetch must leave nothing behind"
 
 
 def test_second_run_is_a_no_op(
@@ -228,7 +258,7 @@ def test_from_a_local_archive_with_the_wrong_checksum_is_refused(
     archive.write_bytes(release_zip)
     manifest = write_manifest(tmp_path / "models.yaml", "http://127.0.0.1:9/x.zip", "a" * 64)
     assert fetch(tmp_path, manifest, "en-uk", "--from", str(archive)) == 1
-    assert not (tmp_path / "models" / "en-uk").exists()
+    assert not (tmp_path / "models").exists(), "a failed fetch must leave nothing behind"
 
 
 def test_failed_forced_reinstall_keeps_the_installed_model(
@@ -258,7 +288,7 @@ def test_archive_member_escaping_the_target_is_refused(
     assert fetch(tmp_path, manifest, "en-uk", "--from", str(archive)) == 1
     assert "'../escaped.txt' would be written outside" in capsys.readouterr().err
     assert not list(tmp_path.rglob("escaped.txt"))
-    assert not (tmp_path / "models" / "en-uk").exists()
+    assert not (tmp_path / "models").exists(), "a failed fetch must leave nothing behind"
 
 
 def test_hugging_face_checkpoint_without_transformers_names_the_extra(
@@ -373,4 +403,4 @@ def test_bfloat16_without_torch_names_the_extra(
         == 1
     )
     assert "bfloat16 needs torch" in capsys.readouterr().err
-    assert not (tmp_path / "models" / "en-uk").exists()
+    assert not (tmp_path / "models").exists(), "a failed fetch must leave nothing behind"

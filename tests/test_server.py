@@ -41,6 +41,8 @@ async def test_one_sentence_equals_engine_output(server: RunningServer, models_d
     assert result.text
     assert result.source_language == "en"
     assert result.route == "en-uk"
+    assert not result.demo_model, "the fixture models are real (not demo) models"
+    assert not any("demo model" in warning for warning in result.warnings)
 
 
 async def test_article_keeps_paragraphs_and_translates_each_sentence(

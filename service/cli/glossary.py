@@ -10,7 +10,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from service.config import DEFAULT_GLOSSARIES_DIR
 from service.errors import GlossaryError
+from service.folders import resolve_folders
 from service.glossary.check import check_glossary
 from service.glossary.io import (
     FORMATS,
@@ -23,7 +25,6 @@ from service.glossary.model import Glossary
 from service.glossary.render import compiled_to_dict, problems_to_list, render_table
 from service.glossary.validate import validate
 
-DEFAULT_GLOSSARIES_DIR = Path("glossaries")
 EXPORT_FORMATS = ("yaml", "csv", "tsv")
 _EXPORT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".tsv": "tsv", ".txt": "tsv"}
 
@@ -36,7 +37,9 @@ def register(subparsers: Any) -> None:
         "check", help="list every problem and print the compiled forms; exit 1 on errors"
     )
     check.add_argument("file", type=Path, metavar="FILE")
-    check.add_argument("--format", choices=("table", "json"), default="table")
+    check.add_argument(
+        "--format", choices=("table", "json"), default="table", help="how to print the result"
+    )
     _input_options(check)
     check.set_defaults(func=run_check)
     importer = commands.add_parser("import", help="convert CSV/TSV/TBX/TMX into a YAML glossary")
@@ -50,7 +53,12 @@ def register(subparsers: Any) -> None:
     export.add_argument("glossary", metavar="ID_OR_FILE")
     export.add_argument("--to", type=Path, help="output file (default: standard output)")
     export.add_argument("--format", choices=EXPORT_FORMATS, help="default: from --to, else yaml")
-    export.add_argument("--glossaries-dir", type=Path, default=DEFAULT_GLOSSARIES_DIR)
+    export.add_argument(
+        "--glossaries-dir",
+        type=Path,
+        default=DEFAULT_GLOSSARIES_DIR,
+        help="where glossary ids are looked up; the packaged glossaries when not given and absent",
+    )
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=run_export)
 
@@ -159,7 +167,8 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"error: {args.to} exists; add --force to overwrite it", file=sys.stderr)
         return 1
     try:
-        glossary = read_glossary_file(_locate(args.glossary, args.glossaries_dir))
+        folder = resolve_folders(glossaries_dir=args.glossaries_dir).glossaries
+        glossary = read_glossary_file(_locate(args.glossary, folder))
     except GlossaryError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

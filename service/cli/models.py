@@ -7,16 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from service.config import DEFAULT_MODELS_DIR
 from service.convert import QUANTIZATIONS
-from service.download import RetryPolicy
+from service.download import DownloadError, RetryPolicy
 from service.errors import TlumachError
+from service.folders import resolve_folders
 from service.install import InstallOptions, install
-from service.inventory import routes, scan, verify
-from service.manifest import load_manifest
+from service.inventory import InstalledModel, routes, scan, verify
+from service.manifest import ModelSource, load_manifest
 from service.models import PAIRS
-
-DEFAULT_MANIFEST = Path("models/models.yaml")
-DEFAULT_MODELS_DIR = Path("models")
 
 
 def register(subparsers: Any) -> None:
@@ -28,8 +27,14 @@ def register(subparsers: Any) -> None:
         "pairs", nargs="*", metavar="PAIR", help=f"of {', '.join(PAIRS)}; default all"
     )
     _common(fetch)
-    fetch.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST)
-    fetch.add_argument("--quantization", default="int8", choices=QUANTIZATIONS)
+    fetch.add_argument(
+        "--manifest",
+        type=Path,
+        help="releases to install (default: MODELS_DIR/models.yaml, else the packaged one)",
+    )
+    fetch.add_argument(
+        "--quantization", default="int8", choices=QUANTIZATIONS, help="CTranslate2 weights"
+    )
     fetch.add_argument(
         "--from",
         dest="local",
@@ -41,7 +46,9 @@ def register(subparsers: Any) -> None:
     fetch.add_argument(
         "--require-checksum", action="store_true", help="refuse entries with no pinned sha256"
     )
-    fetch.add_argument("--retries", type=int, default=5, help="download attempts (default 5)")
+    fetch.add_argument(
+        "--retries", type=int, default=5, help="download attempts (an offline host: just one)"
+    )
     fetch.add_argument("--no-progress", action="store_true", help="no progress bar")
     fetch.set_defaults(func=run_fetch)
     listing = commands.add_parser("list", help="installed models, sizes, origin and routes")
@@ -49,18 +56,25 @@ def register(subparsers: Any) -> None:
     listing.set_defaults(func=run_list)
     check = commands.add_parser("verify", help="load each model and translate a canary sentence")
     _common(check)
-    check.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"))
+    check.add_argument(
+        "--device", default="cpu", choices=("cpu", "cuda", "auto"), help="CTranslate2 device"
+    )
     check.set_defaults(func=run_verify)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR)
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=DEFAULT_MODELS_DIR,
+        help="where real models are installed (relative to the working directory)",
+    )
 
 
 def run_fetch(args: argparse.Namespace) -> int:
     """Install the manifest entries that serve the requested pairs; 0 when all succeeded."""
     try:
-        manifest = load_manifest(args.manifest)
+        manifest = load_manifest(args.manifest or resolve_folders(args.models_dir).manifest)
         entries = manifest.select(args.pairs)
     except TlumachError as exc:
         return _fail(str(exc))
@@ -84,6 +98,8 @@ def run_fetch(args: argparse.Namespace) -> int:
         except TlumachError as exc:
             failed += 1
             print(f"{entry.id}: FAILED: {exc}", file=sys.stderr)
+            if isinstance(exc, DownloadError):
+                print(_air_gapped_hint(entry), file=sys.stderr)
             continue
         if not result.changed:
             print(f"{entry.id}: already installed ({result.path}), nothing to do")
@@ -95,9 +111,23 @@ def run_fetch(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _air_gapped_hint(entry: ModelSource) -> str:
+    """How to install `entry` on a host that cannot download it."""
+    return (
+        f"{entry.id}: without network access, fetch {entry.url} on another machine, copy it "
+        f"here and run: tlumach models fetch {entry.pairs[0]} --from {entry.archive_name}"
+    )
+
+
+def _scan(models_dir: Path) -> list[InstalledModel]:
+    """What `tlumach serve --models-dir models_dir` would load, packaged demo models included."""
+    demo = resolve_folders(models_dir).demo_models
+    return scan(models_dir, [demo] if demo else [])
+
+
 def run_list(args: argparse.Namespace) -> int:
     """Print the installed models and how each direction is served."""
-    models = scan(args.models_dir)
+    models = _scan(args.models_dir)
     if not models:
         print(f"no models in {args.models_dir}; install them with `tlumach models fetch`")
     for model in models:
@@ -122,7 +152,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Load every model, translate a canary, report time and memory; 1 if any failed."""
-    models = scan(args.models_dir)
+    models = _scan(args.models_dir)
     if not models:
         return _fail(f"no models in {args.models_dir}")
     failed = 0

@@ -93,6 +93,12 @@ def print_summary(
         f"  characters: {tally.characters} in {tally.texts} texts, {elapsed_s:.1f}s"
         + (f" ({tally.characters / elapsed_s:.0f} chars/s)" if elapsed_s > 0 else ""),
     ]
+    if tally.demo_texts:
+        lines.append(
+            f"  DEMO MODEL: {tally.demo_texts} of {tally.texts} texts were translated by a demo "
+            "model, which invents names and numbers: not for real use; install real models on "
+            "the server with `tlumach models fetch`"
+        )
     if retries:
         lines.append(f"  retries:    {retries}")
     if tally.term_outcomes:

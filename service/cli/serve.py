@@ -32,6 +32,24 @@ FLAGS: tuple[tuple[str, str, type], ...] = (
 )
 
 
+# What each flag's help says beyond its default; a flag missing here is described by its name.
+MEANINGS: dict[str, str] = {
+    "host": "gRPC listen address",
+    "port": "gRPC port; 0 picks a free one (announced on stdout)",
+    "metrics_port": "Prometheus /metrics port; 0 picks a free one, -1 disables it",
+    "models_dir": "converted models; when left at the default and absent, the packaged demo "
+    "models serve",
+    "glossaries_dir": "glossary files; when left at the default and absent, the packaged ones",
+    "device": "CTranslate2 device: cpu, cuda or auto",
+    "compute_type": "CTranslate2 quantization, e.g. int8, float16",
+    "inter_threads": "batches decoded at once",
+    "intra_threads": "threads per batch (0 = CTranslate2 decides)",
+    "beam_size": "beam when a request does not ask for one",
+    "log_format": "text or json (one JSON line per event, never the text translated)",
+    "log_level": "DEBUG, INFO, WARNING or ERROR",
+}
+
+
 def register(subparsers: Any) -> None:
     """Add the `serve` subcommand."""
     parser = subparsers.add_parser(
@@ -41,9 +59,22 @@ def register(subparsers: Any) -> None:
         "--config FILE (YAML), then TLUMACH_* environment variables, then these flags.",
     )
     parser.add_argument("--config", type=Path, help="YAML settings file")
+    defaults = Settings()
     for flag, name, kind in FLAGS:
-        parser.add_argument(flag, dest=name, type=kind, default=None, help=f"setting {name}")
+        # The flags default to None (not given, so the file and environment still apply); the
+        # help shows the built-in default instead.
+        shown = _shown_default(name, getattr(defaults, name))
+        meaning = MEANINGS.get(name, f"setting {name}")
+        parser.add_argument(
+            flag, dest=name, type=kind, default=None, help=f"{meaning} (default: {shown})"
+        )
     parser.set_defaults(func=run)
+
+
+def _shown_default(name: str, value: object) -> str:
+    if name == "inter_threads":
+        return f"the usable cores, {value} here"
+    return str(value).replace("%", "%%")  # argparse expands % in help texts
 
 
 def load_settings(args: argparse.Namespace) -> Settings:

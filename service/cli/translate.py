@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from service.cli import RawHelpFormatter
 from service.cli.progress import BarProgress, LogProgress, print_summary
 from service.client import TranslationClient
 from service.jobs.discover import STDIN, InputError, discover
@@ -68,7 +69,7 @@ def register(subparsers: Any) -> None:
         help="translate files, folders or stdin through a running server",
         description="Translate files, folders or stdin through a Tlumach server.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=RawHelpFormatter,
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder, or - for stdin")
     parser.add_argument(
@@ -93,7 +94,12 @@ def register(subparsers: Any) -> None:
         metavar="ID",
         help="glossary id to apply; repeat for several, earlier wins",
     )
-    parser.add_argument("--format", default="auto", choices=("auto", *FORMATS))
+    parser.add_argument(
+        "--format",
+        default="auto",
+        choices=("auto", *FORMATS),
+        help="input format; auto = by file suffix",
+    )
     parser.add_argument(
         "--fields",
         default="text",
@@ -117,7 +123,13 @@ def register(subparsers: Any) -> None:
         metavar="GLOB",
         help="only files in folders matching GLOB (name, or path if it has /)",
     )
-    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files matching GLOB; repeat for several",
+    )
     parser.add_argument(
         "--concurrency",
         type=_positive,
@@ -139,7 +151,7 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="attempts per item on UNAVAILABLE/RESOURCE_EXHAUSTED (default 6)",
     )
-    parser.add_argument("--beam-size", type=int, default=0, help="1..8; 0 = server default")
+    parser.add_argument("--beam-size", type=int, default=0, help="1..8; 0 = the server's own")
     parser.add_argument("--encoding", default=None, help="input encoding (default: detected)")
     parser.add_argument("--force", action="store_true", help="overwrite existing outputs")
     parser.add_argument("--dry-run", action="store_true", help="list the plan, translate nothing")

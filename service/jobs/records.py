@@ -39,6 +39,8 @@ class TextResult:
     route: str = ""
     terms: tuple[TermRecord, ...] = ()
     warnings: tuple[str, ...] = ()
+    demo_model: bool = False
+    """The server translated it with a demo model (not fit for real use)."""
 
 
 @dataclass(frozen=True)
@@ -80,5 +82,7 @@ class Tally:
     files_failed: int = 0
     characters: int = 0
     texts: int = 0
+    demo_texts: int = 0
+    """Texts a demo model translated."""
     term_outcomes: dict[str, int] = field(default_factory=dict)
     warnings: dict[str, int] = field(default_factory=dict)

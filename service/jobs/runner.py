@@ -121,6 +121,7 @@ class Runner:
         for warning in document.warnings:
             tally.warnings[warning] = tally.warnings.get(warning, 0) + 1
         for index, result in enumerate(results):
+            tally.demo_texts += result.demo_model
             for term in result.terms:
                 tally.term_outcomes[term.outcome] = tally.term_outcomes.get(term.outcome, 0) + 1
             for warning in result.warnings:
@@ -167,6 +168,7 @@ def _report_record(task: Task, index: int, result: TextResult) -> dict[str, Any]
         "text_index": index,
         "source_language": result.source_language,
         "route": result.route,
+        "demo_model": result.demo_model,
         "terms": [asdict(term) for term in result.terms],
         "warnings": list(result.warnings),
     }

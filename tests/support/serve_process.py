@@ -96,11 +96,11 @@ def start_serve(
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
-    port = _wait_for_port(process, log, timeout_s)
+    port = wait_for_port(process, log, timeout_s)
     return ServeProcess(process, port, metrics_port, log)
 
 
-def _wait_for_port(process: subprocess.Popen[bytes], log: Path, timeout_s: float) -> int:
+def wait_for_port(process: subprocess.Popen[bytes], log: Path, timeout_s: float) -> int:
     """The announced port; kills the process and raises with its log if it never comes."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
