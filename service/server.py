@@ -11,10 +11,9 @@ from wsgiref.simple_server import WSGIServer
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_health.v1.health import aio as health_aio
-from grpc_reflection.v1alpha import reflection
 from prometheus_client import CollectorRegistry, start_http_server
 
+from service.access.control import AccessControl
 from service.activity import Activity
 from service.batcher import Batcher, BatchLimits, BatchOptions
 from service.config import Settings
@@ -24,12 +23,14 @@ from service.glossary.compile import Compiler
 from service.glossary.enforce import Enforcer
 from service.glossary.store import GlossaryStore
 from service.guard import LanguageGuard
+from service.health import HealthService, start_health_port
 from service.langid import LanguageDetector
 from service.metrics import Metrics
 from service.models import PAIRS, Leg, ModelInfo, ModelRegistry
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 from service.pipeline import Pipeline
+from service.reflection import enable_reflection
 from service.servicer import TranslationServicer
 from service.terms import TermStage
 
@@ -51,7 +52,7 @@ class TlumachServer:
     """A started server and everything it owns, stopped in the right order."""
 
     grpc_server: grpc.aio.Server
-    health: health_aio.HealthServicer
+    health: HealthService
     registry: ModelRegistry
     batchers: Mapping[str, Batcher]
     metrics: Metrics
@@ -59,8 +60,16 @@ class TlumachServer:
     glossaries: GlossaryStore
     metrics_http: WSGIServer | None = None
     port: int = 0
+    access: AccessControl | None = None
+    health_server: grpc.aio.Server | None = None
+    health_port: int = 0
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _watcher: asyncio.Task[None] | None = None
+
+    async def reload_access(self) -> None:
+        """Re-read TLS certificates and bearer tokens; a failing part keeps its previous version."""
+        if self.access is not None:
+            await self.access.reload()
 
     async def reload_glossaries(self, *, changed_only: bool = False) -> None:
         """Recompile glossaries in a worker thread; a failing file keeps its old version."""
@@ -103,6 +112,8 @@ class TlumachServer:
             await self.activity.wait_quiet(DRAIN_QUIET_S, grace)
         remaining = None if grace is None else max(0.0, grace - (time.monotonic() - started))
         await self.grpc_server.stop(remaining)
+        if self.health_server is not None:
+            await self.health_server.stop(None)
         for batcher in self.batchers.values():
             await batcher.stop()
         if self.metrics_http:
@@ -122,6 +133,8 @@ async def build_server(
 ) -> tuple[TlumachServer, int]:
     """Load models, wire the pipeline, start serving; returns the server and its bound port."""
     metrics = Metrics(registry or CollectorRegistry(), process=registry is None)
+    # Certificates and tokens first: a bad file stops the start before models are loaded.
+    access = AccessControl.from_settings(settings, metrics)
     models = ModelRegistry(settings.models_dir, lambda info: _load_engine(info, settings))
     await asyncio.to_thread(models.load)
     batchers = {pair: _batcher(leg, settings, metrics) for pair, leg in models.legs.items()}
@@ -136,28 +149,24 @@ async def build_server(
         settings, models, batchers, metrics, detector, LanguageGuard(detector), terms
     )
     server = grpc.aio.server(
+        interceptors=access.interceptors(),
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-        ]
+        ],
     )
     activity = Activity()
     servicer = TranslationServicer(
         settings, pipeline, models, detector, metrics, activity, glossaries, compiler
     )
     pb_grpc.add_TranslationServiceServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]
-    health = health_aio.HealthServicer()
+    health = HealthService()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
-    reflection.enable_server_reflection(
-        (
-            SERVICE_NAME,
-            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-            reflection.SERVICE_NAME,
-        ),
-        server,
+    enable_reflection(
+        server, (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name)
     )
     try:
-        port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+        port = access.add_port(server, f"{settings.host}:{settings.port}")
         metrics_http = _start_metrics(settings, metrics)
     except (RuntimeError, OSError) as exc:
         raise ConfigError(
@@ -167,13 +176,25 @@ async def build_server(
     await server.start()
     await _set_health(health, models, metrics)
     app = TlumachServer(
-        server, health, models, batchers, metrics, activity, glossaries, metrics_http, port
+        server, health, models, batchers, metrics, activity, glossaries, metrics_http, port, access
     )
+    if settings.health_port >= 0:
+        try:
+            app.health_server, app.health_port = await start_health_port(
+                health, f"{settings.host}:{settings.health_port}"
+            )
+        except RuntimeError as exc:
+            await app.stop(None)
+            raise ConfigError(
+                f"cannot listen on health_port {settings.health_port}: {exc}"
+            ) from exc
     app.watch_glossaries(settings.glossary_watch_interval_s)
     logger.info(
-        "serving on port %d (metrics port %d); pairs: %s",
+        "serving on port %d (%s; metrics port %d, health-only port %d); pairs: %s",
         port,
+        access.describe(),
         app.metrics_port,
+        app.health_port,
         ", ".join(sorted(models.routes)) or "none",
     )
     if not models.routes:
@@ -234,9 +255,7 @@ def _batcher(leg: Leg, settings: Settings, metrics: Metrics) -> Batcher:
     return Batcher(leg.pair, run_batch, leg.engine.count_tokens, limits, metrics)
 
 
-async def _set_health(
-    health: health_aio.HealthServicer, models: ModelRegistry, metrics: Metrics
-) -> None:
+async def _set_health(health: HealthService, models: ModelRegistry, metrics: Metrics) -> None:
     serving = health_pb2.HealthCheckResponse.SERVING
     not_serving = health_pb2.HealthCheckResponse.NOT_SERVING
     overall = serving if models.routes else not_serving

@@ -83,7 +83,8 @@ async def _ask(channel: grpc.aio.Channel, version: str, request: Any, response_t
     async def one() -> AsyncIterator[Any]:
         yield request
 
-    return [reply async for reply in call(one(), timeout=5)][0]
+    [reply] = [reply async for reply in call(one(), timeout=5)]
+    return reply
 
 
 @pytest.mark.parametrize("version", ["v1", "v1alpha"])
@@ -126,4 +127,5 @@ async def test_reflection_v1_describes_itself(server: RunningServer) -> None:
     assert proto.name == "grpc/reflection/v1/reflection.proto"
     method = proto.service[0].method[0]
     assert method.input_type == ".grpc.reflection.v1.ServerReflectionRequest"
-    assert method.client_streaming and method.server_streaming
+    assert method.client_streaming
+    assert method.server_streaming
