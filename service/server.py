@@ -66,10 +66,10 @@ class TlumachServer:
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _watcher: asyncio.Task[None] | None = None
 
-    async def reload_access(self) -> None:
+    async def reload_access(self, *, changed_only: bool = False) -> None:
         """Re-read TLS certificates and bearer tokens; a failing part keeps its previous version."""
         if self.access is not None:
-            await self.access.reload()
+            await self.access.reload(changed_only=changed_only)
 
     async def reload_glossaries(self, *, changed_only: bool = False) -> None:
         """Recompile glossaries in a worker thread; a failing file keeps its old version."""
@@ -80,7 +80,7 @@ class TlumachServer:
             logger.error("glossary reload failed, previous glossaries keep serving: %s", exc)
 
     def watch_glossaries(self, interval_s: float) -> None:
-        """Check the glossary files for changes every `interval_s` (0 = never)."""
+        """Check glossary and access files for changes every `interval_s` (0 = never)."""
         if interval_s <= 0:
             return
 
@@ -88,6 +88,7 @@ class TlumachServer:
             while True:
                 await asyncio.sleep(interval_s)
                 await self.reload_glossaries(changed_only=True)
+                await self.reload_access(changed_only=True)
 
         self._watcher = asyncio.create_task(watch(), name="glossary-watch")
 

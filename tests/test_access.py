@@ -427,3 +427,33 @@ async def test_many_tls_handshakes_at_once_while_certificates_are_replaced(
     finally:
         await running.channel.close()
         await running.app.stop(grace=1)
+
+
+async def test_changed_access_files_are_picked_up_without_a_signal(
+    models_dir: Path, tmp_path: Path
+) -> None:
+    """A Kubernetes Secret update swaps the files in place; the file watch reloads them."""
+    path = token_file(tmp_path / "tokens.yaml", [{"id": "a", "token": TOKENS["newsroom"]}])
+    settings = settings_for(models_dir, auth_tokens_file=path, glossary_watch_interval_s=0.1)
+    running = await start_server(settings)
+    try:
+        translate = SERVICE.methods_by_name["ListLanguagePairs"]
+        assert await code_of(running.channel, translate, bearer("spare")) == (
+            grpc.StatusCode.UNAUTHENTICATED
+        )
+        replacement = token_file(tmp_path / "next.yaml", [{"id": "b", "token": TOKENS["spare"]}])
+        replacement.replace(path)  # atomic, as the kubelet's symlink swap is
+        for _ in range(100):
+            if await code_of(running.channel, translate, bearer("spare")) == grpc.StatusCode.OK:
+                break
+            await asyncio.sleep(0.05)
+        assert await code_of(running.channel, translate, bearer("spare")) == grpc.StatusCode.OK
+        assert await code_of(running.channel, translate, bearer("newsroom")) == (
+            grpc.StatusCode.UNAUTHENTICATED
+        )
+        reloads = {"part": "tokens", "outcome": "ok"}
+        await asyncio.sleep(0.5)  # unchanged files are not read again
+        assert running.sample("tlumach_access_reloads_total", reloads) == 1
+    finally:
+        await running.channel.close()
+        await running.app.stop(grace=1)

@@ -34,6 +34,7 @@ class AccessControl:
         self._tokens_file = tokens_file
         self._tokens = load_token_file(tokens_file, RPCS) if tokens_file else TokenTable(())
         self._quotas = Quotas()
+        self._seen = self._fingerprint()
 
     @classmethod
     def from_settings(cls, settings: Settings, metrics: Metrics) -> AccessControl:
@@ -79,8 +80,18 @@ class AccessControl:
             return server.add_insecure_port(address)
         return server.add_secure_port(address, self._tls.credentials)
 
-    async def reload(self) -> None:
-        """Re-read certificates and tokens; a part that fails keeps its previous version."""
+    async def reload(self, *, changed_only: bool = False) -> None:
+        """Re-read certificates and tokens; a part that fails keeps its previous version.
+
+        With `changed_only`, nothing happens unless one of the files changed since the last
+        look (a Kubernetes Secret update swaps them in place): the periodic file watch.
+        """
+        if changed_only:
+            seen = await asyncio.to_thread(self._fingerprint)
+            if seen == self._seen:
+                return
+            logger.info("access files changed: reloading")
+        self._seen = await asyncio.to_thread(self._fingerprint)
         if self._tls is not None:
             try:
                 material = await asyncio.to_thread(load_tls, self._tls.files)
@@ -102,6 +113,20 @@ class AccessControl:
                 self._quotas.forget_except({caller.id for caller in tokens.callers})
                 self._reloaded("tokens", ok=True)
                 logger.info("bearer tokens reloaded: %d token(s)", len(tokens))
+
+    def _fingerprint(self) -> tuple[tuple[int, int, int], ...]:
+        """(inode, size, mtime) of every access file, following symbolic links; -1s if absent."""
+        paths = [self._tokens_file]
+        if self._tls is not None:
+            paths += [self._tls.files.cert, self._tls.files.key, self._tls.files.client_ca]
+        stats = []
+        for path in paths:
+            try:
+                stat = path.stat() if path is not None else None
+            except OSError:
+                stat = None
+            stats.append((stat.st_ino, stat.st_size, stat.st_mtime_ns) if stat else (-1, -1, -1))
+        return tuple(stats)
 
     def _reloaded(self, part: str, *, ok: bool) -> None:
         self._metrics.access_reloads.labels(part, "ok" if ok else "failed").inc()
