@@ -6,6 +6,8 @@ import asyncio
 import hashlib
 import io
 import logging
+import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from service.status import retry_delay_of_call
 from tests.conftest import RunningServer, settings_for, start_server
 from tests.support.certs import Authority, write_server_files
 
+HEALTHCHECK = Path(__file__).resolve().parents[1] / "deploy" / "healthcheck.py"
 SERVICE = pb.DESCRIPTOR.services_by_name["TranslationService"]
 SENTENCE = "Drones attacked the city at night."
 TOKENS = {
@@ -387,12 +390,22 @@ async def test_mutual_tls_needs_a_certificate_from_the_client_ca(
         assert await _served(_tls_channel(port, roots, good)) == grpc.StatusCode.OK
         assert await _served(_tls_channel(port, roots)) == grpc.StatusCode.UNAVAILABLE
         assert await _served(_tls_channel(port, roots, forged)) == grpc.StatusCode.UNAVAILABLE
-        # Probes that speak no TLS use the health-only port.
+        # Probes that speak no TLS use the health-only port; so does the image's health check.
         async with grpc.aio.insecure_channel(f"127.0.0.1:{running.app.health_port}") as plain:
             reply = await health_pb2_grpc.HealthStub(plain).Check(
                 health_pb2.HealthCheckRequest(), timeout=5
             )
             assert reply.status == health_pb2.HealthCheckResponse.SERVING
+        environ = {"TLUMACH_PORT": str(port), "TLUMACH_HEALTH_PORT": str(running.app.health_port)}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(HEALTHCHECK),
+            env={**os.environ, **environ},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        out, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert (process.returncode, out.decode().strip()) == (0, "SERVING")
     finally:
         await running.channel.close()
         await running.app.stop(grace=1)
