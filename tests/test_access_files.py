@@ -188,3 +188,16 @@ def test_empty_path_variable_means_unset_and_the_client_token_is_not_a_setting()
     )
     assert settings.tls
     assert settings.tls_key_file == Path("/k.pem")
+
+
+def test_serve_flags_set_the_access_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.cli import build_parser
+    from service.cli.serve import load_settings
+
+    monkeypatch.setenv("TLUMACH_TOKEN", "a client's token is no server setting")
+    flags = ["--tls-cert-file", "c.pem", "--tls-key-file", "k.pem", "--auth-tokens-file", "t.yaml"]
+    args = build_parser().parse_args(["serve", *flags, "--health-port", "50052"])
+    settings = load_settings(args)
+    assert settings.tls
+    assert settings.auth_tokens_file == Path("t.yaml")
+    assert settings.health_port == 50052

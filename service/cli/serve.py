@@ -29,6 +29,11 @@ FLAGS: tuple[tuple[str, str, type], ...] = (
     ("--beam-size", "beam_size", int),
     ("--log-format", "log_format", str),
     ("--log-level", "log_level", str),
+    ("--tls-cert-file", "tls_cert_file", Path),
+    ("--tls-key-file", "tls_key_file", Path),
+    ("--tls-client-ca-file", "tls_client_ca_file", Path),
+    ("--auth-tokens-file", "auth_tokens_file", Path),
+    ("--health-port", "health_port", int),
 )
 
 
