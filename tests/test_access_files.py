@@ -73,6 +73,7 @@ tokens:
         (f"tokens: [{{id: a, sha256: '{DIGEST}'}}, {{id: a, sha256: '{'0' * 64}'}}]", "id: used"),
         (f"tokens: [{{id: a, sha256: '{DIGEST}'}}, {{id: b, sha256: '{DIGEST}'}}]", "sha256: used"),
         ("defaults: {burst: 1}\ntokens: []", "defaults"),
+        (f"tokens: [{{id: a, sha256: '{hashlib.sha256(b'').hexdigest()}'}}]", "empty token"),
     ],
 )
 def test_bad_token_files_name_what_is_wrong(tmp_path: Path, text: str, needle: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeAlias, TypeVar, cast
@@ -18,8 +17,6 @@ from service.access.tokens import Caller, TokenTable
 from service.metrics import Metrics
 from service.pb import translation_pb2 as pb
 from service.status import retry_after_of, rich_status, status_of
-
-logger = logging.getLogger(__name__)
 
 SERVICE = pb.DESCRIPTOR.services_by_name["TranslationService"]
 RPCS = frozenset(SERVICE.methods_by_name)
@@ -88,8 +85,14 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
         if label == "unknown" or not caller.may_call(rpc):
             code = grpc.StatusCode.PERMISSION_DENIED
             return self._refuse(label, "permission_denied", code, handler)
+        # gRPC runs the handler in this context: every log line of the rpc names the caller.
+        CALLER_ID.set(caller.id)
         if rpc == "TranslateStream" and token is not None:
             return _stream_handler(handler, self._admit_items(token, caller, handler))
+        if handler.request_streaming or handler.response_streaming:
+            # Only TranslateStream streams today; a new streaming rpc is admitted by token and
+            # rpc list, and charges its quota once it is counted here.
+            return handler
         return _unary_handler(handler, self._admit_unary(caller, rpc, handler))
 
     def _refuse(
@@ -125,7 +128,6 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
         inner = cast(Callable[[Any, Context], Any], handler.unary_unary)
 
         async def admitted(request: Any, context: Context) -> Any:
-            CALLER_ID.set(caller.id)
             try:
                 self._charge(caller, rpc, count(request), field)
             except errors.TlumachError as exc:
@@ -145,7 +147,6 @@ class AccessInterceptor(grpc.aio.ServerInterceptor):
         )
 
         async def admitted(items: AsyncIterator[Any], context: Context) -> AsyncIterator[Any]:
-            CALLER_ID.set(caller.id)
             outbox: asyncio.Queue[Any] = asyncio.Queue()
 
             async def charged() -> AsyncIterator[pb.TranslateStreamRequest]:
@@ -196,7 +197,7 @@ def _bearer_token(metadata: Any) -> str | None:
     value = values[0]
     if value[: len(SCHEME)].lower() != SCHEME:
         return None
-    return value[len(SCHEME) :].strip()
+    return value[len(SCHEME) :].strip() or None
 
 
 def _refused_item(
@@ -211,9 +212,7 @@ def _refused_item(
     return response
 
 
-async def _merged(
-    responses: AsyncIterator[Any], outbox: asyncio.Queue[Any]
-) -> AsyncIterator[Any]:
+async def _merged(responses: AsyncIterator[Any], outbox: asyncio.Queue[Any]) -> AsyncIterator[Any]:
     """The handler's responses and the refused items' answers, each as soon as it is there.
 
     Refusals are queued while the handler reads its requests, so all of them are in the queue

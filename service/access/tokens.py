@@ -21,6 +21,7 @@ DIGEST_PATTERN = re.compile(r"[0-9a-f]{64}")
 QUOTA_FIELDS = ("requests_per_minute", "characters_per_minute")
 ENTRY_FIELDS = frozenset({"id", "sha256", "rpcs", *QUOTA_FIELDS})
 MAX_QUOTA = 10**12
+EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ def _entry(
     digest = raw.get("sha256")
     if not isinstance(digest, str) or not DIGEST_PATTERN.fullmatch(digest.lower()):
         raise ConfigError(f"{where}: field sha256: 64 hex digits, the SHA-256 of the token")
+    if digest.lower() == EMPTY_DIGEST:
+        raise ConfigError(f"{where}: field sha256: that is the SHA-256 of an empty token")
     rpcs = _rpcs(where, raw.get("rpcs"), known_rpcs)
     quota = Quota(
         **{name: _quota(where, name, raw.get(name, defaults[name])) for name in QUOTA_FIELDS}
