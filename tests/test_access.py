@@ -470,3 +470,41 @@ async def test_changed_access_files_are_picked_up_without_a_signal(
     finally:
         await running.channel.close()
         await running.app.stop(grace=1)
+
+
+async def test_token_reloads_in_a_thread_while_many_calls_pass_the_gate(
+    models_dir: Path, tmp_path: Path
+) -> None:
+    """Token files are read off the event loop; calls keep passing while they are swapped."""
+    entries = [{"id": "desk", "token": TOKENS["newsroom"], "requests_per_minute": 10_000}]
+    path = token_file(tmp_path / "tokens.yaml", entries)
+    running = await start_server(settings_for(models_dir, auth_tokens_file=path))
+    desk = bearer("newsroom")
+    try:
+
+        async def translate(n: int) -> str:
+            request = pb.TranslateRequest(
+                texts=[f"Talks resume in {n} days."], source_language="en", target_language="uk"
+            )
+            reply = await running.stub.Translate(request, metadata=desk, timeout=60)
+            return reply.results[0].text
+
+        async def reload_often() -> None:
+            for n in range(10):
+                token_file(path, [*entries, {"id": f"extra-{n}", "token": f"t-{n}"}])
+                await running.app.reload_access()
+
+        work = asyncio.gather(*(translate(n) for n in range(40)), reload_often())
+        pairs = await running.stub.ListLanguagePairs(
+            pb.ListLanguagePairsRequest(), metadata=desk, timeout=10
+        )
+        assert pairs.pairs, "an unrelated call answers during the reloads"
+        *texts, _ = await work
+        assert all(texts)
+        reloads = {"part": "tokens", "outcome": "ok"}
+        assert running.sample("tlumach_access_reloads_total", reloads) == 10
+        assert running.app.access is not None
+        assert len(running.app.access.tokens) == 2
+    finally:
+        await running.channel.close()
+        await running.app.stop(grace=1)
