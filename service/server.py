@@ -177,8 +177,9 @@ async def build_server(
     await server.start()
     await _set_health(health, models, metrics)
     app = TlumachServer(
-        server, health, models, batchers, metrics, activity, glossaries, metrics_http, port, access
+        server, health, models, batchers, metrics, activity, glossaries, metrics_http, port
     )
+    app.access = access
     if settings.health_port >= 0:
         try:
             app.health_server, app.health_port = await start_health_port(
