@@ -15,8 +15,11 @@ SERVING = health_pb2.HealthCheckResponse.SERVING
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Ask the health service once; print the status and return the exit code."""
-    # The image sets no port flag, so the server listens on TLUMACH_PORT when that is set.
-    default_address = f"127.0.0.1:{os.environ.get('TLUMACH_PORT', '50051')}"
+    # The image sets no port flag, so the server listens on TLUMACH_PORT when that is set. With
+    # TLS on, the main port refuses plaintext: the health-only port (TLUMACH_HEALTH_PORT) answers.
+    health_port = os.environ.get("TLUMACH_HEALTH_PORT", "")
+    port = health_port if health_port.isdigit() else os.environ.get("TLUMACH_PORT", "50051")
+    default_address = f"127.0.0.1:{port}"
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--address", default=default_address, help="host:port of the server")
     parser.add_argument(

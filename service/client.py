@@ -6,6 +6,8 @@ import asyncio
 import itertools
 import logging
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import grpc
 
@@ -36,6 +38,36 @@ _FORMATS = {
 }
 
 
+@dataclass(frozen=True)
+class ClientAccess:
+    """How the client reaches a server that checks callers: TLS, a client certificate, a token."""
+
+    tls: bool = False
+    root_certificates: bytes | None = None
+    """PEM CA bundle that signed the server's certificate (None: gRPC's default roots)."""
+    certificate_chain: bytes | None = None
+    private_key: bytes | None = None
+    """The client's certificate and key, for servers that require mutual TLS."""
+    token: str = ""
+    """Bearer token sent with every call (empty: none)."""
+
+    def channel(self, address: str, server_name: str = "") -> grpc.aio.Channel:
+        """A channel to `address`; with TLS the certificate must name `server_name` if given."""
+        if not self.tls:
+            return grpc.aio.insecure_channel(address)
+        credentials = grpc.ssl_channel_credentials(
+            self.root_certificates, self.private_key, self.certificate_chain
+        )
+        # Addresses come resolved (ipv4:10.0.0.7:50051); the certificate names the host.
+        options = [("grpc.ssl_target_name_override", server_name)] if server_name else []
+        return grpc.aio.secure_channel(address, credentials, options=options)
+
+    @property
+    def metadata(self) -> tuple[tuple[str, str], ...]:
+        """Call metadata: the bearer token, when there is one."""
+        return (("authorization", f"Bearer {self.token}"),) if self.token else ()
+
+
 class StreamBrokenError(Exception):
     """The stream to one replica ended; every item in flight on it must go elsewhere."""
 
@@ -49,9 +81,16 @@ class StreamBrokenError(Exception):
 class Replica:
     """One address: a channel and one long-lived TranslateStream with a bounded window of items."""
 
-    def __init__(self, address: str, window: int) -> None:
+    def __init__(
+        self,
+        address: str,
+        window: int,
+        access: ClientAccess | None = None,
+        server_name: str = "",
+    ) -> None:
         self.address = address
-        self._channel = grpc.aio.insecure_channel(address)
+        self._access = access or ClientAccess()
+        self._channel = self._access.channel(address, server_name)
         self._stub = pb_grpc.TranslationServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self._window = asyncio.Semaphore(window)
         self._call: (
@@ -99,7 +138,7 @@ class Replica:
         self,
     ) -> grpc.aio.StreamStreamCall[pb.TranslateStreamRequest, pb.TranslateStreamResponse]:
         if self._call is None:
-            self._call = self._stub.TranslateStream()
+            self._call = self._stub.TranslateStream(metadata=self._access.metadata)
             self._reader = asyncio.create_task(self._read(self._call))
         return self._call
 
@@ -139,7 +178,7 @@ class Replica:
     async def list_pairs(self, timeout_s: float) -> pb.ListLanguagePairsResponse:
         """The replica's ListLanguagePairs answer (also proves it is reachable)."""
         response: pb.ListLanguagePairsResponse = await self._stub.ListLanguagePairs(
-            pb.ListLanguagePairsRequest(), timeout=timeout_s
+            pb.ListLanguagePairsRequest(), timeout=timeout_s, metadata=self._access.metadata
         )
         return response
 
@@ -176,10 +215,15 @@ class TranslationClient:
         window: int = 8,
         deadline_s: float = 300.0,
         retry: RetryPolicy | None = None,
+        access: ClientAccess | None = None,
+        server_names: Mapping[str, str] | None = None,
     ) -> None:
         if not addresses:
             raise ValueError("at least one server address is needed")
-        self._replicas = [Replica(address, window) for address in addresses]
+        names = server_names or {}
+        self._replicas = [
+            Replica(address, window, access, names.get(address, "")) for address in addresses
+        ]
         self._window = window
         self._deadline_s = deadline_s
         self._retry = retry or RetryPolicy()
@@ -192,10 +236,11 @@ class TranslationClient:
         """Every replica address, in the order given."""
         return [replica.address for replica in self._replicas]
 
-    async def served_pairs(self, timeout_s: float = 10.0) -> set[tuple[str, str]]:
+    async def served_pairs(self, timeout_s: float = 10.0) -> set[tuple[str, str]] | None:
         """Pairs served now by any reachable replica; marks unreachable ones down.
 
-        Raises TranslationFailedError when no replica answers.
+        None when the token may not list pairs. Raises TranslationFailedError when no replica
+        answers or the server refuses the credentials (every replica would).
         """
         pairs: set[tuple[str, str]] = set()
         reached = 0
@@ -203,6 +248,10 @@ class TranslationClient:
             try:
                 response = await replica.list_pairs(timeout_s)
             except grpc.aio.AioRpcError as exc:
+                if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
+                    raise TranslationFailedError(exc.code().name, exc.details() or "") from None
+                if exc.code() == grpc.StatusCode.PERMISSION_DENIED:
+                    return None
                 logger.warning("replica %s: %s", replica.address, exc.code().name)
                 replica.mark_down(self._retry.replica_cooldown_s)
                 continue

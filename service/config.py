@@ -34,6 +34,10 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_MODELS_DIR = Path("models")
 DEFAULT_GLOSSARIES_DIR = Path("glossaries")
 
+# Variables the batch client reads (service/cli/translate.py), not server settings: a shell that
+# exports one for `tlumach translate` can still run `tlumach serve`.
+CLIENT_VARIABLES = frozenset({"TLUMACH_TOKEN"})
+
 
 def _default_threads() -> int:
     # Measured on 2-core machines: several one-thread translators beat one multi-thread one.
@@ -80,6 +84,15 @@ class Settings:
     """Seconds between checks of glossary files for changes; 0 disables (SIGHUP still reloads)."""
     watchdog_stall_s: float = 60.0
     """Health turns NOT_SERVING when a direction has had work but finished no batch this long."""
+    tls_cert_file: Path | None = None
+    """PEM certificate chain of the server; with `tls_key_file` the port speaks only TLS."""
+    tls_key_file: Path | None = None
+    tls_client_ca_file: Path | None = None
+    """PEM CA bundle; when set every client must present a certificate it signed (mutual TLS)."""
+    auth_tokens_file: Path | None = None
+    """YAML file of hashed bearer tokens; when set every rpc but health and reflection needs one."""
+    health_port: int = -1
+    """Extra plaintext port serving only grpc.health.v1 (probes that cannot speak TLS); -1 off."""
 
     def __post_init__(self) -> None:
         _check_choice("device", self.device, DEVICES)
@@ -110,6 +123,21 @@ class Settings:
             raise ConfigError("glossary_watch_interval_s must be >= 0")
         if self.watchdog_stall_s <= 0:
             raise ConfigError("watchdog_stall_s must be > 0")
+        _check_range("health_port", self.health_port, -1, 65535)
+        self._check_tls()
+
+    def _check_tls(self) -> None:
+        if (self.tls_cert_file is None) != (self.tls_key_file is None):
+            raise ConfigError("tls_cert_file and tls_key_file must be set together (or neither)")
+        if self.tls_client_ca_file is not None and self.tls_cert_file is None:
+            raise ConfigError(
+                "tls_client_ca_file needs tls_cert_file and tls_key_file (mutual TLS)"
+            )
+
+    @property
+    def tls(self) -> bool:
+        """Whether the gRPC port speaks TLS."""
+        return self.tls_cert_file is not None
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Settings:
@@ -138,7 +166,7 @@ class Settings:
         known = {field.name for field in fields(cls)}
         values = {}
         for key, value in environ.items():
-            if not key.startswith(ENV_PREFIX):
+            if not key.startswith(ENV_PREFIX) or key in CLIENT_VARIABLES:
                 continue
             name = key[len(ENV_PREFIX) :].lower()
             if name not in known:
@@ -182,6 +210,9 @@ def _convert(name: str, annotation: Any, value: Any) -> Any:
             return float(value)
         if kind == "Path":
             return Path(value)
+        if kind == "Path | None":
+            # An empty value (e.g. TLUMACH_TLS_CERT_FILE=) means "not set".
+            return Path(value) if value not in (None, "") else None
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{name}={value!r} is not a valid {kind}") from exc
     return str(value) if kind == "str" else value

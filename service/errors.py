@@ -46,6 +46,17 @@ class OverloadedError(RetryableError):
     """The server cannot take a request now: too much work is waiting to finish it in time."""
 
 
+class QuotaExceededError(RetryableError):
+    """A caller used up its request or character quota; it may retry after `retry_after_s`."""
+
+    def __init__(self, quota: str, limit: int, retry_after_s: float) -> None:
+        super().__init__(
+            f"quota exceeded: {quota} (limit {limit} per minute); retry after {retry_after_s:.1f}s",
+            retry_after_s,
+        )
+        self.quota = quota
+
+
 class DeadlineExceededError(TlumachError):
     """The caller's deadline passed before the work was done."""
 

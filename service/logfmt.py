@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from service.access.caller import CALLER_ID
 from service.config import LOG_FORMATS, LOG_LEVELS
 from service.errors import ConfigError
 
@@ -23,6 +25,7 @@ REQUEST_FIELDS: Mapping[str, tuple[type, ...]] = {
     "latency_ms": (int, float),
     "status": (str,),
     "request_id": (str,),
+    "caller": (str,),
 }
 # Client-chosen strings (request ids) are cut so one request cannot flood a log line.
 MAX_FIELD_CHARS = 128
@@ -55,7 +58,8 @@ def _fields_of(record: logging.LogRecord) -> dict[str, object]:
     """The whitelisted request fields present on a record, with the right types."""
     found: dict[str, object] = {}
     for name, types in REQUEST_FIELDS.items():
-        value = getattr(record, name, None)
+        # The caller id is the operator's short name of a token, set for the rpc being served.
+        value = getattr(record, name, None) if name != "caller" else CALLER_ID.get() or None
         # bool is an int subclass but never a count; drop it with everything mistyped.
         if value is None or isinstance(value, bool) or not isinstance(value, types):
             continue
@@ -81,19 +85,52 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    """`time LEVEL logger: message key=value ...` for a terminal."""
+    """`time LEVEL logger: message key=value ...` for a terminal, one record per line.
+
+    A message or field may hold what a caller sent (a request id, a glossary id in an error), so
+    control, line-separator and bidirectional-override characters are written as escapes: a
+    caller cannot end the line and forge a record of its own. A traceback keeps its lines, each
+    indented, so that none of them can pass for the start of a record.
+    """
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        line = super().format(record)
+        record.message = escape_controls(record.getMessage())
+        record.asctime = self.formatTime(record, self.datefmt)
+        line = self.formatMessage(record)
         fields = _fields_of(record)
-        if not fields:
-            return line
-        head, newline, tail = line.partition("\n")
-        pairs = " ".join(f"{name}={value}" for name, value in fields.items())
-        return f"{head} {pairs}{newline}{tail}"
+        if fields:
+            pairs = " ".join(f"{name}={escape_controls(str(v))}" for name, v in fields.items())
+            line = f"{line} {pairs}"
+        trace = []
+        if record.exc_info:
+            trace.append(self.formatException(record.exc_info))
+        if record.stack_info:
+            trace.append(self.formatStack(record.stack_info))
+        for block in trace:
+            line += "".join(f"\n    {escape_controls(part)}" for part in block.splitlines())
+        return line
+
+
+# C0 and C1 controls (newline, carriage return, escape...), DEL, the Unicode line and paragraph
+# separators, zero-width characters, bidirectional overrides and isolates, and the BOM.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def escape_controls(value: str) -> str:
+    """`value` with every control character written as a visible escape (\\n, \\x1b, \\u2028)."""
+    return _CONTROLS.sub(_escape, value)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    if named:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _utc_timestamp(created: float) -> str:

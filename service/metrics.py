@@ -120,6 +120,18 @@ class Metrics:
             ("pair",),
             registry=registry,
         )
+        self.access_refusals = Counter(
+            "tlumach_access_refusals_total",
+            "Rpcs the access gate refused: unauthenticated, permission_denied or quota.",
+            ("rpc", "reason"),
+            registry=registry,
+        )
+        self.access_reloads = Counter(
+            "tlumach_access_reloads_total",
+            "Reloads of TLS certificates and bearer tokens (on SIGHUP) by outcome: ok or failed.",
+            ("part", "outcome"),
+            registry=registry,
+        )
         self.build_info = Gauge(
             "tlumach_build_info",
             "Build of the running service (value 1).",

@@ -12,10 +12,9 @@ from wsgiref.simple_server import WSGIServer
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_health.v1.health import aio as health_aio
-from grpc_reflection.v1alpha import reflection
 from prometheus_client import CollectorRegistry, start_http_server
 
+from service.access.control import AccessControl
 from service.activity import Activity
 from service.admission import Admission
 from service.batcher import Batcher, BatchLimits
@@ -28,12 +27,14 @@ from service.glossary.enforce import Enforcer
 from service.glossary.store import GlossaryStore
 from service.glossary_stage import GlossaryStage
 from service.guard import LanguageGuard
+from service.health import HealthService, start_health_port
 from service.langid import LanguageDetector
 from service.metrics import Metrics
 from service.models import PAIRS, Leg, ModelInfo, ModelRegistry
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 from service.pipeline import Pipeline
+from service.reflection import enable_reflection
 from service.servicer import TranslationServicer
 from service.translator import leg_batcher
 from service.watchdog import Watchdog
@@ -56,7 +57,7 @@ class TlumachServer:
     """A started server and everything it owns, stopped in the right order."""
 
     grpc_server: grpc.aio.Server
-    health: health_aio.HealthServicer
+    health: HealthService
     registry: ModelRegistry
     batchers: Mapping[str, Batcher]
     metrics: Metrics
@@ -66,6 +67,9 @@ class TlumachServer:
     metrics_http: WSGIServer | None = None
     port: int = 0
     watchdog: Watchdog | None = None
+    access: AccessControl | None = None
+    health_server: grpc.aio.Server | None = None
+    health_port: int = 0
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _watcher: asyncio.Task[None] | None = None
     _draining: bool = False
@@ -76,6 +80,11 @@ class TlumachServer:
         """Health NOT_SERVING for stalled directions (and overall) until batches finish again."""
         if not self._draining:
             await _set_health(self.health, self.registry, self.metrics, stalled)
+
+    async def reload_access(self, *, changed_only: bool = False) -> None:
+        """Re-read TLS certificates and bearer tokens; a failing part keeps its previous version."""
+        if self.access is not None:
+            await self.access.reload(changed_only=changed_only)
 
     async def reload_glossaries(self, *, changed_only: bool = False) -> None:
         """Recompile glossaries in a worker thread; a failing file keeps its old version."""
@@ -95,7 +104,7 @@ class TlumachServer:
             self._watch_error = ""
 
     def watch_glossaries(self, interval_s: float) -> None:
-        """Check the glossary files for changes every `interval_s` (0 = never)."""
+        """Check glossary and access files for changes every `interval_s` (0 = never)."""
         if interval_s <= 0:
             return
 
@@ -103,6 +112,7 @@ class TlumachServer:
             while True:
                 await asyncio.sleep(interval_s)
                 await self.reload_glossaries(changed_only=True)
+                await self.reload_access(changed_only=True)
 
         self._watcher = asyncio.create_task(watch(), name="glossary-watch")
 
@@ -130,6 +140,8 @@ class TlumachServer:
             await self.activity.wait_quiet(DRAIN_QUIET_S, grace)
         remaining = None if grace is None else max(0.0, grace - (time.monotonic() - started))
         await self.grpc_server.stop(remaining)
+        if self.health_server is not None:
+            await self.health_server.stop(None)
         for batcher in self.batchers.values():
             await batcher.stop()
         self.text_executor.shutdown(wait=False, cancel_futures=True)
@@ -153,6 +165,8 @@ async def build_server(
     folders = resolve_folders(settings.models_dir, settings.glossaries_dir)
     for line in folders.describe():
         logger.info("folder in use: %s", line)
+    # Certificates and tokens first: a bad file stops the start before models are loaded.
+    access = AccessControl.from_settings(settings, metrics)
     demo_dirs = [folders.demo_models] if folders.demo_models else []
     models = ModelRegistry(folders.models, lambda info: _load_engine(info, settings), demo_dirs)
     await asyncio.to_thread(models.load)
@@ -173,31 +187,27 @@ async def build_server(
         settings, models, batchers, metrics, detector, guard, stage, text_executor, admission
     )
     server = grpc.aio.server(
+        interceptors=access.interceptors(),
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
             # gRPC sets SO_REUSEPORT by default, which lets a second server bind a busy port and
             # steal half its connections; a taken port must be refused instead.
             ("grpc.so_reuseport", 0),
-        ]
+        ],
     )
     activity = Activity()
     servicer = TranslationServicer(
         settings, pipeline, models, detector, metrics, activity, glossaries, compiler
     )
     pb_grpc.add_TranslationServiceServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]
-    health = health_aio.HealthServicer()
+    health = HealthService()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
-    reflection.enable_server_reflection(
-        (
-            SERVICE_NAME,
-            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-            reflection.SERVICE_NAME,
-        ),
-        server,
+    enable_reflection(
+        server, (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name)
     )
     try:
-        port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+        port = access.add_port(server, f"{settings.host}:{settings.port}")
     except RuntimeError as exc:
         raise ConfigError(
             f"cannot listen on {settings.host}:{settings.port} (gRPC): the port is taken (another "
@@ -226,11 +236,24 @@ async def build_server(
     )
     app.watchdog = Watchdog(batchers, settings.watchdog_stall_s, app.report_stalled)
     app.watchdog.start()
+    app.access = access
+    if settings.health_port >= 0:
+        try:
+            app.health_server, app.health_port = await start_health_port(
+                health, f"{settings.host}:{settings.health_port}"
+            )
+        except RuntimeError as exc:
+            await app.stop(None)
+            raise ConfigError(
+                f"cannot listen on health_port {settings.health_port}: {exc}"
+            ) from exc
     app.watch_glossaries(settings.glossary_watch_interval_s)
     logger.info(
-        "serving on port %d (metrics port %d); pairs: %s",
+        "serving on port %d (%s; metrics port %d, health-only port %d); pairs: %s",
         port,
+        access.describe(),
         app.metrics_port,
+        app.health_port,
         ", ".join(sorted(models.routes)) or "none",
     )
     if not models.routes:
@@ -280,7 +303,7 @@ def _batcher(leg: Leg, settings: Settings, metrics: Metrics) -> Batcher:
 
 
 async def _set_health(
-    health: health_aio.HealthServicer,
+    health: HealthService,
     models: ModelRegistry,
     metrics: Metrics,
     stalled: frozenset[str] = frozenset(),

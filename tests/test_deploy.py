@@ -395,6 +395,7 @@ VARIANTS = {
     "base": ("base", ()),
     "production": ("overlays/production", ()),
     "production+components": ("overlays/production", ("servicemonitor", "baked-models")),
+    "production+access": ("overlays/production", ("access",)),
 }
 
 
@@ -515,3 +516,55 @@ def test_baked_models_component_drops_the_download(tmp_path: Path) -> None:
         if doc["metadata"]["name"].startswith("tlumach-settings")
     )
     assert settings["data"]["TLUMACH_MODELS_DIR"] == "/opt/tlumach/models"
+
+
+ACCESS = K8S / "components" / "access"
+
+
+def test_access_component_mounts_the_secrets_and_probes_the_health_port(tmp_path: Path) -> None:
+    docs = _render(tmp_path, "overlays/production", ("access",))
+    pod = _by_kind(docs, "Deployment")[0]["spec"]["template"]["spec"]
+    server = next(c for c in pod["containers"] if c["name"] == "tlumach")
+    name = server["envFrom"][0]["configMapRef"]["name"]
+    data = next(doc for doc in _by_kind(docs, "ConfigMap") if doc["metadata"]["name"] == name)
+    settings = Settings.from_mapping(Settings.env_values(data["data"]))
+    assert settings.tls
+    assert settings.tls_client_ca_file is not None
+    assert settings.auth_tokens_file is not None
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        assert server[probe]["grpc"]["port"] == settings.health_port, probe
+    ports = {p["name"]: p["containerPort"] for p in server["ports"]}
+    assert ports == {"grpc": settings.port, "metrics": settings.metrics_port, "health": 50052}
+    mount = next(m for m in server["volumeMounts"] if m["name"] == "access")
+    assert mount["readOnly"] is True
+    assert "subPath" not in mount, "subPath mounts never see Secret updates"
+    volume = next(v for v in pod["volumes"] if v["name"] == "access")
+    secrets = {source["secret"]["name"] for source in volume["projected"]["sources"]}
+    assert secrets == {"tlumach-tls", "tlumach-tokens"}
+    keys = {"tls.crt", "tls.key", "ca.crt", "tokens.yaml"}
+    for path in (
+        settings.tls_cert_file,
+        settings.tls_key_file,
+        settings.tls_client_ca_file,
+        settings.auth_tokens_file,
+    ):
+        assert path is not None
+        assert str(path.parent) == mount["mountPath"]
+        assert path.name in keys
+
+
+def test_access_secret_examples_are_valid_and_the_tokens_load(tmp_path: Path) -> None:
+    from service.access.interceptor import RPCS
+    from service.access.tokens import load_token_file
+
+    validator = pytest.importorskip("kubernetes_validate")
+    tls = yaml.safe_load((ACCESS / "tls-secret.example.yaml").read_text(encoding="utf-8"))
+    tokens = yaml.safe_load((ACCESS / "tokens-secret.example.yaml").read_text(encoding="utf-8"))
+    for doc in (tls, tokens):
+        for version in K8S_VERSIONS:
+            validator.validate(doc, version, strict=True)
+    assert set(tls["stringData"]) == {"tls.crt", "tls.key", "ca.crt"}
+    path = tmp_path / "tokens.yaml"
+    path.write_text(tokens["stringData"]["tokens.yaml"], encoding="utf-8")
+    table = load_token_file(path, RPCS)
+    assert [caller.id for caller in table.callers] == ["newsroom-cms", "archive-batch"]

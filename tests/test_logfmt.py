@@ -125,3 +125,69 @@ def test_any_message_is_exactly_one_valid_json_line(message: str, request_id: st
     record = json.loads(out)
     assert record["message"] == message
     assert record["request_id"] == request_id[:MAX_FIELD_CHARS]
+
+
+FORGED = "req-1 status=OK\n2030-01-01 00:00:00,000 ERROR service.servicer: disk full"
+
+
+def test_a_request_id_cannot_forge_a_text_log_line() -> None:
+    out = _log("text", "rpc finished", request_id=FORGED, status="INVALID_ARGUMENT")
+    assert out.count("\n") == 1, out
+    assert "request_id=req-1 status=OK\\n2030-01-01 00:00:00,000 ERROR" in out
+    assert "\nERROR" not in out
+    assert "\n2030" not in out
+
+
+@pytest.mark.parametrize(
+    ("char", "escape"),
+    [
+        ("\r", "\\r"),
+        ("\x1b", "\\x1b"),
+        ("\x85", "\\x85"),
+        ("\u2028", "\\u2028"),
+        ("\u202e", "\\u202e"),
+        ("\x00", "\\x00"),
+    ],
+)
+def test_every_printed_field_escapes_control_characters(char: str, escape: str) -> None:
+    out = _log("text", "glossary %s failed", f"id{char}x", request_id=f"r{char}1", pair=f"p{char}")
+    assert char not in out.rstrip("\n")
+    assert f"glossary id{escape}x failed" in out
+    assert f"request_id=r{escape}1" in out
+    assert f"pair=p{escape}" in out
+
+
+def test_a_traceback_keeps_its_lines_but_none_starts_like_a_record() -> None:
+    stream = io.StringIO()
+    configure_logging("text", "INFO", stream)
+    try:
+        raise ValueError("bad\n2030-01-01 00:00:00,000 ERROR x: forged")
+    except ValueError:
+        logging.getLogger("service.engine").exception("batch failed for %s", "en-uk")
+    first, *rest = stream.getvalue().rstrip("\n").split("\n")
+    assert "ERROR service.engine: batch failed for en-uk" in first
+    assert rest
+    assert all(line.startswith("    ") for line in rest)
+    assert any("ValueError: bad" in line for line in rest)
+
+
+@settings(max_examples=300, deadline=None)
+@given(message=st.text(), request_id=st.text(), rpc=st.text())
+def test_any_text_record_is_exactly_one_line(message: str, request_id: str, rpc: str) -> None:
+    out = _log("text", "%s", message, request_id=request_id, rpc=rpc)
+    assert out.endswith("\n")
+    assert len(out[:-1].splitlines()) == 1, repr(out)
+
+
+def test_the_callers_short_id_rides_along_from_the_context() -> None:
+    from service.access.caller import CALLER_ID
+
+    token = CALLER_ID.set("newsroom")
+    try:
+        text = _log("text", "rpc finished", status="OK")
+        record = json.loads(_log("json", "rpc finished", status="OK"))
+    finally:
+        CALLER_ID.reset(token)
+    assert text.rstrip().endswith("status=OK caller=newsroom")
+    assert record["caller"] == "newsroom"
+    assert "caller" not in json.loads(_log("json", "rpc finished"))

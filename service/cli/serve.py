@@ -29,6 +29,11 @@ FLAGS: tuple[tuple[str, str, type], ...] = (
     ("--beam-size", "beam_size", int),
     ("--log-format", "log_format", str),
     ("--log-level", "log_level", str),
+    ("--tls-cert-file", "tls_cert_file", Path),
+    ("--tls-key-file", "tls_key_file", Path),
+    ("--tls-client-ca-file", "tls_client_ca_file", Path),
+    ("--auth-tokens-file", "auth_tokens_file", Path),
+    ("--health-port", "health_port", int),
 )
 
 
@@ -121,10 +126,11 @@ async def _serve(settings: Settings) -> int:
     reloads: set[asyncio.Task[None]] = set()
 
     def on_hangup() -> None:
-        logger.info("received SIGHUP: reloading glossaries")
-        task = loop.create_task(app.reload_glossaries())
-        reloads.add(task)
-        task.add_done_callback(reloads.discard)
+        logger.info("received SIGHUP: reloading glossaries, TLS certificates and bearer tokens")
+        for reload in (app.reload_glossaries(), app.reload_access()):
+            task = loop.create_task(reload)
+            reloads.add(task)
+            task.add_done_callback(reloads.discard)
 
     loop.add_signal_handler(signal.SIGHUP, on_hangup)
     print(f"tlumach serving on port {port}", flush=True)

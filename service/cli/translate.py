@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,9 +14,9 @@ from typing import Any, TextIO
 
 from service.cli import RawHelpFormatter
 from service.cli.progress import BarProgress, LogProgress, print_summary
-from service.client import TranslationClient
+from service.client import ClientAccess, TranslationClient
 from service.jobs.discover import STDIN, InputError, discover
-from service.jobs.endpoints import resolve
+from service.jobs.endpoints import resolve_named
 from service.jobs.formats import FORMATS, FormatOptions
 from service.jobs.plan import (
     BROKEN,
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
 LANGUAGES = ("en", "uk", "ru")
 JOURNAL_NAME = ".tlumach-journal.jsonl"
+TOKEN_VARIABLE = "TLUMACH_TOKEN"  # noqa: S105 - a variable name, not a secret
 
 EPILOG = """\
 examples:
@@ -56,6 +58,10 @@ formats: plain (default for unknown suffixes), markdown (.md), html (.html .htm)
 resume: finished outputs are recorded in OUT/.tlumach-journal.jsonl; run the same command again
   after an interruption (even kill -9) and only the unfinished files are translated. Outputs that
   exist but are not in the journal are skipped unless --force.
+
+access: --tls-ca CA.pem (or --tls for the system's roots) speaks TLS; --tls-cert/--tls-key add a
+  client certificate for servers that require mutual TLS; the bearer token comes from
+  --token-file FILE or the TLUMACH_TOKEN environment variable (never a flag: flags show in ps).
 
 exit status: 0 every file translated (or already done), 1 some files failed (each is reported
   with its reason), 2 nothing could be translated (no server, or every file failed) or bad usage.
@@ -87,6 +93,7 @@ def register(subparsers: Any) -> None:
         default="localhost:50051",
         help="dns:///host:port or host:port[,host:port...] (default %(default)s)",
     )
+    _add_access_arguments(parser)
     parser.add_argument(
         "--glossary",
         action="append",
@@ -171,12 +178,55 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _add_access_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tls", action="store_true", help="speak TLS, trusting the system roots")
+    parser.add_argument(
+        "--tls-ca", type=Path, metavar="PEM", help="speak TLS, trusting this CA bundle"
+    )
+    parser.add_argument(
+        "--tls-cert", type=Path, metavar="PEM", help="client certificate (mutual TLS)"
+    )
+    parser.add_argument("--tls-key", type=Path, metavar="PEM", help="key of --tls-cert")
+    parser.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="FILE",
+        help=f"file holding the bearer token (default: ${TOKEN_VARIABLE} if set)",
+    )
+
+
+def client_access(args: argparse.Namespace, environ: dict[str, str]) -> ClientAccess:
+    """TLS and token options from the command line and the environment; ValueError if unusable."""
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise ValueError("--tls-cert and --tls-key go together")
+    token = environ.get(TOKEN_VARIABLE, "").strip()
+    if args.token_file is not None:
+        token = _read(args.token_file, "--token-file").decode("utf-8", "replace").strip()
+        if not token:
+            raise ValueError(f"--token-file {args.token_file}: the file is empty")
+    return ClientAccess(
+        tls=bool(args.tls or args.tls_ca or args.tls_cert),
+        root_certificates=_read(args.tls_ca, "--tls-ca") if args.tls_ca else None,
+        certificate_chain=_read(args.tls_cert, "--tls-cert") if args.tls_cert else None,
+        private_key=_read(args.tls_key, "--tls-key") if args.tls_key else None,
+        token=token,
+    )
+
+
+def _read(path: Path, flag: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{flag} {path}: {exc.strerror}") from exc
+
+
 def run(args: argparse.Namespace) -> int:
     """Plan, then translate; returns the exit status described in the epilog."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr
     )
     try:
+        access = client_access(args, dict(os.environ))
         options, tasks, journal, stdin = _plan(args)
     except (InputError, PlanError, ValueError) as exc:
         print(f"tlumach translate: {exc}", file=sys.stderr)
@@ -184,7 +234,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         _print_plan(tasks, sys.stdout)
         return EXIT_OK
-    return asyncio.run(_translate(args, options, tasks, journal, stdin))
+    return asyncio.run(_translate(args, access, options, tasks, journal, stdin))
 
 
 def _plan(args: argparse.Namespace) -> tuple[JobOptions, list[Task], Journal | None, bytes]:
@@ -226,6 +276,7 @@ def _print_plan(tasks: list[Task], stream: TextIO) -> None:
 
 async def _translate(
     args: argparse.Namespace,
+    access: ClientAccess,
     options: JobOptions,
     tasks: list[Task],
     journal: Journal | None,
@@ -236,12 +287,15 @@ async def _translate(
         if task.state == BROKEN:
             logger.warning("skipped: %s: %s", task.source.label, task.reason)
     todo = [task for task in tasks if task.state == TODO]
-    addresses = await resolve(args.server)
+    hosts = await resolve_named(args.server)
+    addresses = list(hosts)
     client = TranslationClient(
         addresses,
         window=args.concurrency,
         deadline_s=args.deadline,
         retry=RetryPolicy(max_attempts=args.retries),
+        access=access,
+        server_names=hosts,
     )
     use_bar = args.progress == "bar" or (args.progress == "auto" and sys.stderr.isatty())
     progress = (BarProgress if use_bar else LogProgress)(
@@ -278,6 +332,9 @@ def exit_status(tasks: list[Task]) -> int:
 async def _check_pairs(client: TranslationClient, options: JobOptions) -> None:
     """Fail fast when no replica answers; warn about targets no replica serves."""
     pairs = await client.served_pairs()
+    if pairs is None:
+        logger.info("this token may not list the served pairs; not checking the targets")
+        return
     served_targets = {target for _, target in pairs}
     for lang in options.targets:
         if lang not in served_targets:

@@ -11,18 +11,25 @@ DEFAULT_PORT = 50051
 
 async def resolve(target: str) -> list[str]:
     """gRPC channel targets, one per address: `dns:///host:port` or `host:port,host:port,...`."""
+    return list(await resolve_named(target))
+
+
+async def resolve_named(target: str) -> dict[str, str]:
+    """Each channel target of `target` with the host name it was resolved from, in order.
+
+    TLS checks the server's certificate against that name, not against the resolved address.
+    """
     if target.startswith("unix:"):
-        return [target]
+        return {target: "localhost"}
     if target.startswith("dns:"):
         target = target.removeprefix("dns:").lstrip("/")
         if "/" in target:  # dns://authority/host:port: the authority (a DNS server) is not used
             target = target.split("/", 1)[1]
-    addresses: list[str] = []
+    addresses: dict[str, str] = {}
     for hostport in filter(None, (part.strip() for part in target.split(","))):
         host, port = _split_hostport(hostport)
         for address in await _lookup(host, port):
-            if address not in addresses:
-                addresses.append(address)
+            addresses.setdefault(address, host)
     if not addresses:
         raise ValueError(f"--server {target!r}: no address to connect to")
     return addresses
