@@ -20,6 +20,9 @@ from service.errors import OverloadedError
 _SENTENCE_END = re.compile(r"(?:[.!?…]+[ \t]*)?\n|[.!?…]+(?=[ \t]|$)")
 MAX_RETRY_AFTER_S = 30.0
 MIN_RETRY_AFTER_S = 0.5
+# Admit only work that the queue ahead would let finish in this share of the time left: the rest
+# absorbs text work, glossary repairs, and error in the capacity estimate.
+DEADLINE_SHARE = 0.5
 
 
 def estimate_sentences(texts: Sequence[str]) -> int:
@@ -70,8 +73,8 @@ class Admission:
             return
         remaining = deadline - time.monotonic()
         wait = pending / rate
-        if wait > remaining:
-            retry = _bounded(wait - max(remaining, 0.0))
+        if wait > DEADLINE_SHARE * remaining:
+            retry = _bounded(wait - DEADLINE_SHARE * max(remaining, 0.0))
             raise OverloadedError(
                 f"server overloaded for target {target}: about {wait:.1f}s of work is pending, "
                 f"more than the {max(remaining, 0.0):.1f}s left before the deadline; "
