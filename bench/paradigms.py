@@ -1,13 +1,17 @@
-"""External check of the paradigm compiler against pymorphy3's own uk/ru dictionary paradigms.
+"""External check of the paradigm compiler: on pymorphy3's dictionary paradigms, or on a gold file.
 
-Picks toponyms (ru: tagged Geox; uk: the same names as ru Geox lemmas that the uk dictionary
-knows as inanimate nouns, spelled alike or with -ськ/-цьк for -ск/-цк) and person surnames (tagged
-Surn), hides each word from the compiler so that it takes the unknown-word path, compiles it from
-the metadata a glossary would carry (kind, gender, animacy), and compares every generated case
-form with the forms the dictionary lists for that case. Words are sampled from two-letter
-prefixes in a seeded order.
+Dictionary mode (the default) picks toponyms (ru: tagged Geox; uk: the same names as ru Geox
+lemmas that the uk dictionary knows as inanimate nouns, spelled alike or with -ськ/-цьк for
+-ск/-цк) and person surnames (tagged Surn), hides each word from the compiler so that it takes the
+unknown-word path, compiles it from the metadata a glossary would carry (kind, gender, animacy),
+and compares every generated case form with the forms the dictionary lists for that case. Words
+are sampled from two-letter prefixes in a seeded order.
 
     PYTHONPATH=. .venv/bin/python bench/paradigms.py [--places 400] [--surnames 150] [--seed 7]
+
+Gold mode (`--gold FILE`, repeatable) scores hand-checked paradigms instead; see paradigm_gold.py.
+
+    PYTHONPATH=. .venv/bin/python bench/paradigms.py --gold FILE [--gold FILE] [--verbose] [--json]
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pymorphy3
+from paradigm_gold import run_gold  # bench/ is the script's folder, so first on sys.path
 
 from service.glossary.compile import Compiler
 from service.glossary.model import CASES, Entry
@@ -177,7 +183,13 @@ def main() -> None:
     parser.add_argument("--places", type=int, default=400)
     parser.add_argument("--surnames", type=int, default=150)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--gold", type=Path, action="append", help="score a gold file instead")
+    parser.add_argument("--verbose", action="store_true", help="gold mode: list every wrong form")
+    parser.add_argument("--json", action="store_true", help="gold mode: print the figures as JSON")
     args = parser.parse_args()
+    if args.gold:
+        run_gold(args.gold, args.verbose, args.json)
+        return
     ru = pymorphy3.MorphAnalyzer(lang="ru")
     uk = pymorphy3.MorphAnalyzer(lang="uk")
     samples = pick_places(ru, uk, args.places, random.Random(args.seed))
