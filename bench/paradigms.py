@@ -23,8 +23,8 @@ from typing import Any
 
 import pymorphy3
 
-from service.glossary.compile import Compiler
 from service.glossary.model import CASES, Entry
+from service.glossary.paradigms.compiler import Compiler
 
 _LETTERS = {"ru": "абвгдежзиклмнопрстуфхцчшэюя", "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшюя"}
 _GENDERS = {"masc": "masculine", "femn": "feminine", "neut": "neuter"}

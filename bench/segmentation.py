@@ -14,7 +14,7 @@ from pathlib import Path
 import pysbd
 import razdel
 
-from service.segment import sentence_splitter, split_text
+from service.text.segment import sentence_splitter, split_text
 from tests.support.gold import GOLD, EndFinder, errors, load_gold, score
 
 LANGUAGES = ("en", "uk", "ru")

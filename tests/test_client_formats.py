@@ -13,10 +13,10 @@ import docx
 import pytest
 import srt
 
-from service.jobs.discover import discover
-from service.jobs.encoding import DecodeError, decode, encode
-from service.jobs.formats import DocumentError, FormatOptions, parse
-from service.jobs.plan import (
+from service.client.discover import discover
+from service.client.encoding import DecodeError, decode, encode
+from service.client.formats import DocumentError, FormatOptions, parse
+from service.client.plan import (
     BROKEN,
     EXISTS,
     FINISHED,
@@ -26,7 +26,7 @@ from service.jobs.plan import (
     build_plan,
     check_name_pattern,
 )
-from service.jobs.storage import Journal, JournalEntry, sha256, write_atomic
+from service.client.storage import Journal, JournalEntry, sha256, write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 

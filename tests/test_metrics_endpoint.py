@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bench.scaleout import Replica, served, start_replica, stop
 from service.metrics import GUARD_ACTIONS, REQUEST_BUCKETS, STAGES, TERM_OUTCOMES
-from service.models import LANGUAGES
+from service.model_store.registry import LANGUAGES
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 

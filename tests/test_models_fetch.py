@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from service.__main__ import main
-from service.download import ChecksumMismatchError, DownloadError, RetryPolicy, download
-from service.engine import Engine
 from service.errors import ConfigError, ModelError
-from service.manifest import load_manifest, parse_manifest
-from service.models import ModelInfo
+from service.model_store.download import ChecksumMismatchError, DownloadError, RetryPolicy, download
+from service.model_store.engine import Engine
+from service.model_store.manifest import load_manifest, parse_manifest
+from service.model_store.registry import ModelInfo
 from tests.support.opus_fixture import build_opus_release
 from tests.support.release_server import ReleaseState, serve_releases, zip_release
 

@@ -19,7 +19,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from service import __version__
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
-from service.request import DEMO_MODEL_WARNING
+from service.translation.request import DEMO_MODEL_WARNING
 from tests.support.serve_process import ROOT, wait_for_port
 
 # Building and installing take a while on a cold pip cache; pip's cache makes reruns quick.

@@ -21,8 +21,8 @@ from service.glossary.io import (
     format_for_path,
     read_glossary_file,
 )
+from service.glossary.io.listing import compiled_to_dict, problems_to_list, render_table
 from service.glossary.model import Glossary
-from service.glossary.render import compiled_to_dict, problems_to_list, render_table
 from service.glossary.validate import validate
 
 EXPORT_FORMATS = ("yaml", "csv", "tsv")
@@ -82,7 +82,9 @@ def _languages(value: str) -> tuple[str, ...]:
 
 def run_check(args: argparse.Namespace) -> int:
     """Parse, validate and compile FILE; print problems and forms; 0 only without errors."""
-    from service.glossary.compile import Compiler  # loads dictionaries: only when checking
+    from service.glossary.paradigms.compiler import (
+        Compiler,  # loads dictionaries: only when checking
+    )
 
     path: Path = args.file
     try:

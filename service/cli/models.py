@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from service.config import DEFAULT_MODELS_DIR
-from service.convert import QUANTIZATIONS
-from service.download import DownloadError, RetryPolicy
 from service.errors import TlumachError
 from service.folders import resolve_folders
-from service.install import InstallOptions, install
-from service.inventory import InstalledModel, routes, scan, verify
-from service.manifest import ModelSource, load_manifest
-from service.models import PAIRS
+from service.model_store.convert import QUANTIZATIONS
+from service.model_store.download import DownloadError, RetryPolicy
+from service.model_store.install import InstallOptions, install
+from service.model_store.inventory import InstalledModel, routes, scan, verify
+from service.model_store.manifest import ModelSource, load_manifest
+from service.model_store.registry import PAIRS
 
 
 def register(subparsers: Any) -> None:

@@ -1,1 +1,1 @@
-"""Batch translation jobs: inputs, file formats, plans, atomic outputs and the resume journal."""
+"""The batch client: files and folders translated through every replica, resumably."""

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import grpc
 
-from service.jobs.records import BatchRequest, TermRecord, TextResult, TranslationFailedError
-from service.jobs.retry import RetryPolicy
+from service.client.records import BatchRequest, TermRecord, TextResult, TranslationFailedError
+from service.client.retry import RetryPolicy
+from service.edge.status import CODES_BY_VALUE, retry_delay_of_call
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
-from service.status import CODES_BY_VALUE, retry_delay_of_call
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ def _broken(exc: grpc.aio.AioRpcError) -> StreamBrokenError:
 
 
 class TranslationClient:
-    """Translates batches over every replica (a `service.jobs.records.Translator`).
+    """Translates batches over every replica (a `service.client.records.Translator`).
 
     Items go round-robin to replicas that are up and have room in their window; an item whose
     replica fails with UNAVAILABLE is sent to another one, and that replica rests for a while.

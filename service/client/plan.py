@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from service.jobs.discover import InputFile
-from service.jobs.formats import DocumentError, FormatOptions, detect_format, parse
-from service.jobs.storage import Journal, sha256
+from service.client.discover import InputFile
+from service.client.formats import DocumentError, FormatOptions, detect_format, parse
+from service.client.storage import Journal, sha256
 
 PLACEHOLDERS = ("stem", "suffix", "name", "lang")
 # Task states after planning.

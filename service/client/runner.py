@@ -9,10 +9,16 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from service.jobs.formats import Document, DocumentError, parse
-from service.jobs.plan import TODO, JobOptions, Task
-from service.jobs.records import BatchRequest, Tally, TextResult, TranslationFailedError, Translator
-from service.jobs.storage import Journal, JournalEntry, sha256, write_atomic
+from service.client.formats import Document, DocumentError, parse
+from service.client.plan import TODO, JobOptions, Task
+from service.client.records import (
+    BatchRequest,
+    Tally,
+    TextResult,
+    TranslationFailedError,
+    Translator,
+)
+from service.client.storage import Journal, JournalEntry, sha256, write_atomic
 
 logger = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import grpc
 
 from service.access.certs import TlsFiles, load_tls
-from service.access.credentials import ReloadableCredentials
-from service.access.interceptor import RPCS, AccessInterceptor
 from service.access.quota import Quotas
 from service.access.tokens import TokenTable, load_token_file
 from service.config import Settings
+from service.edge.access_gate import RPCS, AccessInterceptor
+from service.edge.tls_credentials import ReloadableCredentials
 from service.errors import ConfigError
 from service.metrics import Metrics
 

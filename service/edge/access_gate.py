@@ -11,12 +11,12 @@ from typing import Any, TypeAlias, TypeVar, cast
 import grpc
 
 from service import errors
-from service.access.caller import CALLER_ID
 from service.access.quota import Quotas
 from service.access.tokens import Caller, TokenTable
+from service.caller import CALLER_ID
+from service.edge.status import retry_after_of, rich_status, status_of
 from service.metrics import Metrics
 from service.pb import translation_pb2 as pb
-from service.status import retry_after_of, rich_status, status_of
 
 SERVICE = pb.DESCRIPTOR.services_by_name["TranslationService"]
 RPCS = frozenset(SERVICE.methods_by_name)

@@ -14,30 +14,30 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from prometheus_client import CollectorRegistry, start_http_server
 
-from service.access.control import AccessControl
-from service.activity import Activity
-from service.admission import Admission
-from service.batcher import Batcher, BatchLimits
 from service.config import Settings
-from service.engine import Engine
+from service.edge.access_control import AccessControl
+from service.edge.activity import Activity
+from service.edge.health import HealthService, start_health_port
+from service.edge.reflection import enable_reflection
+from service.edge.servicer import TranslationServicer
 from service.errors import ConfigError, GlossaryError
 from service.folders import resolve_folders
-from service.glossary.compile import Compiler
-from service.glossary.enforce import Enforcer
+from service.glossary.enforcement.enforcer import Enforcer
+from service.glossary.paradigms.compiler import Compiler
 from service.glossary.store import GlossaryStore
-from service.glossary_stage import GlossaryStage
-from service.guard import LanguageGuard
-from service.health import HealthService, start_health_port
-from service.langid import LanguageDetector
 from service.metrics import Metrics
-from service.models import PAIRS, Leg, ModelInfo, ModelRegistry
+from service.model_store.engine import Engine
+from service.model_store.registry import PAIRS, Leg, ModelInfo, ModelRegistry
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
-from service.pipeline import Pipeline
-from service.reflection import enable_reflection
-from service.servicer import TranslationServicer
-from service.translator import leg_batcher
-from service.watchdog import Watchdog
+from service.text.guard import LanguageGuard
+from service.text.langid import LanguageDetector
+from service.translation.admission import Admission
+from service.translation.batcher import Batcher, BatchLimits
+from service.translation.glossary_stage import GlossaryStage
+from service.translation.pipeline import Pipeline
+from service.translation.routes import leg_batcher
+from service.translation.watchdog import Watchdog
 
 logger = logging.getLogger(__name__)
 

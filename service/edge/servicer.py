@@ -14,21 +14,26 @@ import grpc
 from google.protobuf import json_format
 
 from service import errors
-from service.activity import Activity
 from service.config import Settings
-from service.glossary.api import check_glossary_response, get_glossary_response, glossary_info
+from service.edge.activity import Activity
+from service.edge.codec import check_glossary_response, get_glossary_response, glossary_info
+from service.edge.status import retry_after_of, rich_status, status_of
 from service.glossary.check import GlossaryCompiler, check_glossary
 from service.glossary.model import Entry
 from service.glossary.store import GlossaryStore
-from service.langid import LanguageDetector
 from service.logfmt import request_fields
 from service.metrics import Metrics
-from service.models import ModelRegistry
+from service.model_store.registry import ModelRegistry
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
-from service.pipeline import Pipeline
-from service.request import LANGUAGES, TextResult, TranslationOptions, TranslationRequest
-from service.status import retry_after_of, rich_status, status_of
+from service.text.langid import LanguageDetector
+from service.translation.pipeline import Pipeline
+from service.translation.request import (
+    LANGUAGES,
+    TextResult,
+    TranslationOptions,
+    TranslationRequest,
+)
 
 logger = logging.getLogger(__name__)
 

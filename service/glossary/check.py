@@ -7,14 +7,14 @@ from typing import Protocol
 
 from service.errors import GlossaryError
 from service.glossary.io import check_size, decode_text, parse_glossary
-from service.glossary.io_yaml import read_yaml
+from service.glossary.io.yaml_files import read_yaml
 from service.glossary.model import CompiledGlossary, Glossary
 from service.glossary.problem import ERROR, Problem
 from service.glossary.validate import validate
 
 
 class GlossaryCompiler(Protocol):
-    """What the store and the checks need of `service.glossary.compile.Compiler`."""
+    """What the store and the checks need of `service.glossary.paradigms.compiler.Compiler`."""
 
     def compile(self, glossary: Glossary) -> CompiledGlossary:
         """Compile every entry; raises GlossaryError naming file, entry and field."""

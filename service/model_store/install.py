@@ -13,10 +13,10 @@ from typing import Any
 
 import yaml
 
-from service.convert import convert, detect_layout, unpack
-from service.download import ChecksumMismatchError, RetryPolicy, download, file_sha256
 from service.errors import ModelError
-from service.manifest import ModelSource
+from service.model_store.convert import convert, detect_layout, unpack
+from service.model_store.download import ChecksumMismatchError, RetryPolicy, download, file_sha256
+from service.model_store.manifest import ModelSource
 
 logger = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.engine import Engine
 from service.errors import ModelError
 from service.folders import DEMO_SUBDIR
-from service.install import installed_record
-from service.models import PAIRS, PIVOT_LANGUAGE, ModelInfo
+from service.model_store.engine import Engine
+from service.model_store.install import installed_record
+from service.model_store.registry import PAIRS, PIVOT_LANGUAGE, ModelInfo
 
 # One ordinary news sentence per source language: enough to prove the model decodes.
 CANARIES: Mapping[str, str] = {

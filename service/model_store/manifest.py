@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from service.errors import ConfigError
-from service.models import LANGUAGES, PAIRS
+from service.model_store.registry import LANGUAGES, PAIRS
 
 ENTRY_FIELDS = (
     "name",

@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from service.engine import Engine
 from service.errors import ModelError, PairNotAvailableError
 from service.folders import DEMO_SUBDIR
+from service.model_store.engine import Engine
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from service.langid import RUSSIAN_ONLY, UKRAINIAN_ONLY, LanguageDetector
+from service.text.langid import RUSSIAN_ONLY, UKRAINIAN_ONLY, LanguageDetector
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")

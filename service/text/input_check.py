@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from service.errors import InvalidArgumentError
-from service.offsets import IDENTITY, OffsetMap, OffsetMapBuilder
+from service.text.offsets import IDENTITY, OffsetMap, OffsetMapBuilder
 
 # Invisible characters that split words for the model but carry no text: zero-width space,
 # word joiner, BOM inside text, soft hyphen. ZWJ/ZWNJ are dropped only between letters (emoji

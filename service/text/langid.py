@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from lingua import Language, LanguageDetectorBuilder
 
-from service.segment import split_text
+from service.text.segment import split_text
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from service.offsets import IDENTITY, OffsetMap, OffsetMapBuilder
+from service.text.offsets import IDENTITY, OffsetMap, OffsetMapBuilder
 
 _CURRENCY = "[$€£₴₽¥]"
 # Order matters: earlier kinds win where matches overlap (a URL holds digits, a <dnt> holds a URL).

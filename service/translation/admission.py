@@ -13,8 +13,8 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 
-from service.batcher import Batcher
 from service.errors import OverloadedError
+from service.translation.batcher import Batcher
 
 # Sentence ends as the segmenter will mostly find them: a cheap estimate of the decode work.
 _SENTENCE_END = re.compile(r"(?:[.!?…]+[ \t]*)?\n|[.!?…]+(?=[ \t]|$)")

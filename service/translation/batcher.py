@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from service.engine import Hypothesis
 from service.errors import DeadlineExceededError, DrainingError, QueueFullError
 from service.metrics import Metrics
-from service.throughput import Throughput
+from service.model_store.engine import Hypothesis
+from service.translation.throughput import Throughput
 
 logger = logging.getLogger(__name__)
 

@@ -9,20 +9,20 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
-from service.batcher import BatchOptions
-from service.engine import Hypothesis
 from service.errors import GlossaryError, InvalidArgumentError, NotFoundError
-from service.glossary.compile import Compiler
-from service.glossary.enforce import Enforcer
-from service.glossary.match import TermMatch
+from service.glossary.enforcement.enforcer import Enforcer
+from service.glossary.enforcement.match import TermMatch
+from service.glossary.enforcement.report import EnforcementResult, TermReport
+from service.glossary.enforcement.steps import drive
 from service.glossary.model import CompiledEntry, Glossary
-from service.glossary.report import EnforcementResult, TermReport
-from service.glossary.steps import drive
+from service.glossary.paradigms.compiler import Compiler
 from service.glossary.store import GlossaryStore
 from service.glossary.validate import validate
 from service.metrics import Metrics
-from service.request import TranslationOptions, TranslationRequest
-from service.translator import CallAnswerer, RouteTranslator
+from service.model_store.engine import Hypothesis
+from service.translation.batcher import BatchOptions
+from service.translation.request import TranslationOptions, TranslationRequest
+from service.translation.routes import CallAnswerer, RouteTranslator
 
 logger = logging.getLogger(__name__)
 

@@ -12,21 +12,26 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
-from service.admission import Admission, estimate_sentences
-from service.batcher import Batcher, BatchOptions
 from service.config import Settings
-from service.engine import Hypothesis
 from service.errors import DeadlineExceededError, InvalidArgumentError
 from service.glossary.model import CompiledEntry
-from service.glossary_stage import GlossaryStage, Sentences
-from service.guard import LanguageGuard
-from service.langid import LanguageDetector
 from service.metrics import Metrics
-from service.models import ModelRegistry
-from service.request import DEMO_MODEL_WARNING, LANGUAGES, TextResult, TranslationRequest
-from service.textcheck import Checked, check_text
-from service.translator import RouteTranslator
-from service.units import prepare_units, rebuild
+from service.model_store.engine import Hypothesis
+from service.model_store.registry import ModelRegistry
+from service.text.guard import LanguageGuard
+from service.text.input_check import Checked, check_text
+from service.text.langid import LanguageDetector
+from service.translation.admission import Admission, estimate_sentences
+from service.translation.batcher import Batcher, BatchOptions
+from service.translation.glossary_stage import GlossaryStage, Sentences
+from service.translation.request import (
+    DEMO_MODEL_WARNING,
+    LANGUAGES,
+    TextResult,
+    TranslationRequest,
+)
+from service.translation.routes import RouteTranslator
+from service.translation.units import prepare_units, rebuild
 
 logger = logging.getLogger(__name__)
 

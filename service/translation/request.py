@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from service.config import Settings
 from service.errors import InvalidArgumentError
+from service.glossary.enforcement.report import TermReport
 from service.glossary.model import Entry
-from service.glossary.report import TermReport
 
 LANGUAGES = ("en", "uk", "ru")
 TEXT_FORMATS = ("plain", "markdown", "html")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from service.batcher import Batcher, BatchLimits, BatchOptions
-from service.engine import Hypothesis
-from service.glossary.steps import Decode, ModelCall, Reply
+from service.glossary.enforcement.steps import Decode, ModelCall, Reply
 from service.metrics import Metrics
-from service.models import Leg, Route
+from service.model_store.engine import Hypothesis
+from service.model_store.registry import Leg, Route
+from service.translation.batcher import Batcher, BatchLimits, BatchOptions
 
 
 def leg_batcher(leg: Leg, limits: BatchLimits, metrics: Metrics) -> Batcher:

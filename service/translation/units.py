@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from service import markup, protect
-from service.engine import Hypothesis
-from service.glossary.report import TermReport
-from service.markup.document import Document
-from service.segment import split_long
-from service.textcheck import Checked
+from service.glossary.enforcement.report import TermReport
+from service.model_store.engine import Hypothesis
+from service.text import markup, protect
+from service.text.input_check import Checked
+from service.text.markup.parsed import Document
+from service.text.segment import split_long
 
 CountTokens = Callable[[str], int]
 # Characters per token vary: cut a little below the proportional length so most parts fit at once.

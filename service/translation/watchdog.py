@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 
-from service.batcher import Batcher
+from service.translation.batcher import Batcher
 
 logger = logging.getLogger(__name__)
 

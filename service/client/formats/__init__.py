@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePath
 
-from service.jobs.formats.document import Document, DocumentError, FormatOptions
-from service.jobs.formats.jsonl import parse_jsonl
-from service.jobs.formats.office import parse_docx
-from service.jobs.formats.subtitles import parse_srt
-from service.jobs.formats.text import parse_html, parse_markdown, parse_plain
+from service.client.formats.document import Document, DocumentError, FormatOptions
+from service.client.formats.jsonl import parse_jsonl
+from service.client.formats.office import parse_docx
+from service.client.formats.subtitles import parse_srt
+from service.client.formats.text import parse_html, parse_markdown, parse_plain
 
 __all__ = ["FORMATS", "Document", "DocumentError", "FormatOptions", "detect_format", "parse"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from service.jobs.encoding import TextEncoding, encode
-from service.jobs.records import Segment
+from service.client.encoding import TextEncoding, encode
+from service.client.records import Segment
 
 
 class DocumentError(ValueError):

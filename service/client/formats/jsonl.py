@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from service.jobs.encoding import decode, encode
-from service.jobs.formats.document import Document, DocumentError, FormatOptions
-from service.jobs.records import Segment
+from service.client.encoding import decode, encode
+from service.client.formats.document import Document, DocumentError, FormatOptions
+from service.client.records import Segment
 
 # Where a translated string goes back: line number, field path, index in a list (or -1).
 Slot = tuple[int, tuple[str, ...], int]

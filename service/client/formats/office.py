@@ -12,8 +12,8 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.run import Run
 
-from service.jobs.formats.document import Document, DocumentError, FormatOptions
-from service.jobs.records import Segment
+from service.client.formats.document import Document, DocumentError, FormatOptions
+from service.client.records import Segment
 
 # Runs of a paragraph, including those inside hyperlinks, tracked insertions and smart tags.
 _RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r"

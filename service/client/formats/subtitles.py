@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import srt
 
-from service.jobs.encoding import decode
-from service.jobs.formats.document import Document, DocumentError, FormatOptions, Template
+from service.client.encoding import decode
+from service.client.formats.document import Document, DocumentError, FormatOptions, Template
 
 _CUE_SEPARATOR = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
 _WORD = re.compile(r"\S+")

@@ -6,8 +6,8 @@ import re
 
 from markdown_it import MarkdownIt
 
-from service.jobs.encoding import decode
-from service.jobs.formats.document import Document, FormatOptions, Template
+from service.client.encoding import decode
+from service.client.formats.document import Document, FormatOptions, Template
 
 # Pieces are kept well under the server's per-text limit (100k characters by default) so that one
 # item is a few seconds of work: progress moves, and a retry after a lost replica repeats little.

@@ -7,13 +7,11 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from service.engine import Hypothesis
-from service.glossary.locate import Located, Locator
-from service.glossary.match import TermMatch, TermMatcher
-from service.glossary.model import CompiledEntry
-from service.glossary.redecode import redecode
-from service.glossary.repair import Edit, FormChooser, agreement_edits, pick_paradigm
-from service.glossary.report import (
+from service.glossary.enforcement.locate import Located, Locator
+from service.glossary.enforcement.match import TermMatch, TermMatcher
+from service.glossary.enforcement.redecode import redecode
+from service.glossary.enforcement.repair import Edit, FormChooser, agreement_edits, pick_paradigm
+from service.glossary.enforcement.report import (
     FAILED,
     KEPT,
     NOT_ENFORCED,
@@ -22,8 +20,9 @@ from service.glossary.report import (
     EnforcementResult,
     TermReport,
 )
-from service.glossary.steps import Steps
-from service.glossary.verify import (
+from service.glossary.enforcement.steps import Steps
+from service.glossary.enforcement.tokens import normalize
+from service.glossary.enforcement.verify import (
     HOMOGLYPH,
     OK,
     WRONG_CASE,
@@ -32,7 +31,8 @@ from service.glossary.verify import (
     Verifier,
     constraint_for,
 )
-from service.glossary.words import normalize
+from service.glossary.model import CompiledEntry
+from service.model_store.engine import Hypothesis
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ class Enforcer:
     """Makes a translation use every glossary term of its source, in the case the sentence needs.
 
     Thread-safe; indexes of recently used entry lists are cached. `enforce` is a computation
-    that yields the model calls it needs (see `service.glossary.steps`) instead of making them.
+    that yields the model calls it needs (see `service.glossary.enforcement.steps`) instead of
+    making them.
     """
 
     def __init__(self, *, margin: float = 0.15, cache_size: int = 32, redecode_forms: int = 3):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.glossary.analyzers import analyzer
+from service.glossary.enforcement.tokens import Token, next_word, previous_word
 from service.glossary.model import CASES
-from service.glossary.words import Token, next_word, previous_word
 
 _ALL = frozenset(CASES)
 _LOC_ACC = frozenset({"accs", "loct"})

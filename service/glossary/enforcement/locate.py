@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from service.glossary.grammar import CONJUNCTIONS, parses
-from service.glossary.match import PROPER_KINDS, FormIndex, Span, select
+from service.glossary.enforcement.grammar import CONJUNCTIONS, parses
+from service.glossary.enforcement.match import PROPER_KINDS, FormIndex, Span, select
+from service.glossary.enforcement.repair import all_forms, similarity
+from service.glossary.enforcement.tokens import Token, next_word, previous_word, tokenize
+from service.glossary.enforcement.verify import Finding, Verification
 from service.glossary.model import CompiledEntry
-from service.glossary.repair import all_forms, similarity
-from service.glossary.verify import Finding, Verification
-from service.glossary.words import Token, next_word, previous_word, tokenize
 
 FUZZY_THRESHOLD = 0.6
 OTHER_LANGUAGE = {"uk": "ru", "ru": "uk"}

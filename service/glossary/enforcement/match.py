@@ -6,9 +6,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from service.glossary.grammar import CONJUNCTIONS, parses, source_hints
+from service.glossary.enforcement.grammar import CONJUNCTIONS, parses, source_hints
+from service.glossary.enforcement.tokens import (
+    Token,
+    next_word,
+    phrase_tokens,
+    previous_word,
+    tokenize,
+)
 from service.glossary.model import CompiledEntry, CompiledTerms
-from service.glossary.words import Token, next_word, phrase_tokens, previous_word, tokenize
 
 PROPER_KINDS = frozenset({"person", "place", "organization"})
 ACCEPTED = "accepted"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from service.engine import Hypothesis
-from service.glossary.match import TermMatch, terms_of
-from service.glossary.repair import forms_by_case
-from service.glossary.steps import Steps, decode
-from service.glossary.verify import MISSING, Verifier
+from service.glossary.enforcement.match import TermMatch, terms_of
+from service.glossary.enforcement.repair import forms_by_case
+from service.glossary.enforcement.steps import Steps, decode
+from service.glossary.enforcement.verify import MISSING, Verifier
+from service.model_store.engine import Hypothesis
 
 
 def redecode(

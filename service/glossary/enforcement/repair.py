@@ -6,17 +6,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from service.glossary.grammar import (
+from service.glossary.enforcement.grammar import (
     CONJUNCTIONS,
     Constraint,
     agree_verb,
     genitive_attribute,
 )
-from service.glossary.match import Span, terms_of
+from service.glossary.enforcement.match import Span, terms_of
+from service.glossary.enforcement.steps import Steps, score
+from service.glossary.enforcement.tokens import Token, next_word, previous_word
+from service.glossary.enforcement.verify import MISSING, Finding, Verification
 from service.glossary.model import CASES, CompiledEntry, Paradigm
-from service.glossary.steps import Steps, score
-from service.glossary.verify import MISSING, Finding, Verification
-from service.glossary.words import Token, next_word, previous_word
 
 
 @dataclass(frozen=True)

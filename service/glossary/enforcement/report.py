@@ -16,7 +16,7 @@ OUTCOMES = (KEPT, REPAIRED_FORM, REPAIRED_REDECODE, FAILED, NOT_ENFORCED)
 class TermReport:
     """One source term occurrence: where it was, what the target holds now, and how it got there.
 
-    Field names match `service.request.TermReport`, so the pipeline can copy one into the other.
+    The edge's codec maps it, field by field, onto the API's TermReport message.
     """
 
     entry_id: str

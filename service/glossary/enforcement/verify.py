@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from service.glossary.grammar import Constraint, context_constraint, genitive_attribute
-from service.glossary.match import (
+from service.glossary.enforcement.grammar import Constraint, context_constraint, genitive_attribute
+from service.glossary.enforcement.match import (
     ACCEPTED,
     FORBIDDEN,
     FormIndex,
@@ -15,8 +15,8 @@ from service.glossary.match import (
     glossary_ranks,
     select,
 )
+from service.glossary.enforcement.tokens import Token, normalize, tokenize
 from service.glossary.model import CompiledEntry
-from service.glossary.words import Token, normalize, tokenize
 
 OK = "ok"
 WRONG_CASE = "wrong_case"

@@ -8,9 +8,9 @@ from pathlib import Path
 import charset_normalizer
 
 from service.errors import GlossaryError
-from service.glossary.io_table import dump_table, parse_table
-from service.glossary.io_xml import parse_tbx, parse_tmx
-from service.glossary.io_yaml import dump_yaml, load_glossary, parse_yaml, read_yaml
+from service.glossary.io.tables import dump_table, parse_table
+from service.glossary.io.tbx_tmx import parse_tbx, parse_tmx
+from service.glossary.io.yaml_files import dump_yaml, load_glossary, parse_yaml, read_yaml
 from service.glossary.model import Glossary
 
 __all__ = [

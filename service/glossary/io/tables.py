@@ -6,7 +6,7 @@ import csv
 import io
 
 from service.errors import GlossaryError
-from service.glossary.io_records import (
+from service.glossary.io.records import (
     Record,
     bool_value,
     build_glossary,

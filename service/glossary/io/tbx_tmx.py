@@ -9,7 +9,7 @@ import defusedxml
 import defusedxml.ElementTree
 
 from service.errors import GlossaryError
-from service.glossary.io_records import Record, build_glossary, gender_value, language_code
+from service.glossary.io.records import Record, build_glossary, gender_value, language_code
 from service.glossary.model import INFLECTED_LANGUAGES, Glossary
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -18,9 +18,9 @@ from service.glossary.model import (
     Glossary,
     Paradigm,
 )
-from service.glossary.morph import Morphology
-from service.glossary.names import PersonNames
-from service.glossary.phrase import PhraseInflector, TermSpec
+from service.glossary.paradigms.lookup import Morphology
+from service.glossary.paradigms.names import PersonNames
+from service.glossary.paradigms.phrase import PhraseInflector, TermSpec
 
 logger = logging.getLogger(__name__)
 

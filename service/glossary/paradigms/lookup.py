@@ -8,10 +8,10 @@ from functools import lru_cache
 from typing import Any
 
 from service.glossary.analyzers import analyzer
-from service.glossary.endings import decline
-from service.glossary.guess import SuffixGuesser
 from service.glossary.model import CASES
-from service.glossary.wordshape import normalize, restore_apostrophe, restore_case
+from service.glossary.paradigms.analogy import SuffixGuesser
+from service.glossary.paradigms.rules import decline
+from service.glossary.paradigms.spelling import normalize, restore_apostrophe, restore_case
 
 _CACHE_SIZE = 32768
 _GENDER_TAGS = {"masculine": "masc", "feminine": "femn", "neuter": "neut"}

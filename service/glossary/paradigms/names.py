@@ -14,8 +14,8 @@ from shevchenko.word_declension.declension_types import ApplicationType
 from shevchenko.word_declension.word_inflector import DeclensionParams
 
 from service.glossary.model import CASES
-from service.glossary.morph import Morphology, WordParadigm, WordSpec, frozen
-from service.glossary.wordshape import ends_in_consonant
+from service.glossary.paradigms.lookup import Morphology, WordParadigm, WordSpec, frozen
+from service.glossary.paradigms.spelling import ends_in_consonant
 
 _UK_CASES = {
     "nomn": shevchenko.GrammaticalCase.NOMINATIVE,

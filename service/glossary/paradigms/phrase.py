@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.glossary.model import CASES, Paradigm
-from service.glossary.morph import Morphology, WordParadigm, WordSpec, frozen
-from service.glossary.names import PersonNames
-from service.glossary.wordshape import is_frozen_token
+from service.glossary.paradigms.lookup import Morphology, WordParadigm, WordSpec, frozen
+from service.glossary.paradigms.names import PersonNames
+from service.glossary.paradigms.spelling import is_frozen_token
 
 _MAX_VARIANTS = 24
 """Cap on the combinations of per-word variants kept for one case (matching cost, not style)."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from service.errors import InvalidArgumentError
-from service.markup.document import Document, Rendered
-from service.markup.html import parse_html
-from service.markup.markdown import parse_markdown
-from service.markup.plain import parse_plain
+from service.text.markup.html import parse_html
+from service.text.markup.markdown import parse_markdown
+from service.text.markup.parsed import Document, Rendered
+from service.text.markup.plain import parse_plain
 
 __all__ = ["FORMATS", "Document", "Rendered", "parse"]
 

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from service.markup.document import Document, DocumentBuilder, Part
-from service.markup.inline import Atom, add_run
+from service.text.markup.inline import Atom, add_run
+from service.text.markup.parsed import Document, DocumentBuilder, Part
 
 # Tags that live inside a sentence; any other tag ends the run of inline text.
 INLINE = frozenset(

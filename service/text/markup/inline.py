@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from service.markup.document import DocumentBuilder, Part
-from service.protect import Masked, free_prefix, restore
-from service.segment import split_text
+from service.text.markup.parsed import DocumentBuilder, Part
+from service.text.protect import Masked, free_prefix, restore
+from service.text.segment import split_text
 
 Escape = Callable[[str], str]
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from service.markup.document import Document, DocumentBuilder
-from service.markup.inline import Atom, add_run
+from service.text.markup.inline import Atom, add_run
+from service.text.markup.parsed import Document, DocumentBuilder
 
 
 class _UnlocatedError(Exception):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from service.markup.document import Document, DocumentBuilder
-from service.segment import split_text
+from service.text.markup.parsed import Document, DocumentBuilder
+from service.text.segment import split_text
 
 
 def parse_plain(text: str, language: str) -> Document:
