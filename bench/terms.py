@@ -32,7 +32,7 @@ from service.glossary.enforcement.steps import complete
 from service.glossary.io import load_glossary
 from service.glossary.model import CompiledEntry
 from service.glossary.paradigms.compiler import Compiler
-from service.model_store.engine import Hypothesis
+from service.hypothesis import Hypothesis
 
 ALL = "all"
 

@@ -15,8 +15,8 @@ from prometheus_client import CollectorRegistry
 
 from service.edge.status import retry_delay_of_call
 from service.errors import OverloadedError
+from service.hypothesis import Hypothesis
 from service.metrics import Metrics
-from service.model_store.engine import Hypothesis
 from service.pb import translation_pb2 as pb
 from service.translation.admission import Admission, estimate_sentences
 from service.translation.batcher import Batcher, BatchLimits, BatchOptions

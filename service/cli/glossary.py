@@ -15,7 +15,6 @@ from service.errors import GlossaryError
 from service.folders import resolve_folders
 from service.glossary.check import check_glossary
 from service.glossary.io import (
-    FORMATS,
     dump_table,
     dump_yaml,
     format_for_path,
@@ -24,6 +23,7 @@ from service.glossary.io import (
 from service.glossary.io.listing import compiled_to_dict, problems_to_list, render_table
 from service.glossary.model import Glossary
 from service.glossary.validate import validate
+from service.vocab import GLOSSARY_FORMATS
 
 EXPORT_FORMATS = ("yaml", "csv", "tsv")
 _EXPORT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".tsv": "tsv", ".txt": "tsv"}
@@ -70,7 +70,9 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
         metavar="en,uk",
         help="languages of the columns of a CSV/TSV file without a header row",
     )
-    parser.add_argument("--input-format", choices=FORMATS, help="default: from the file's suffix")
+    parser.add_argument(
+        "--input-format", choices=GLOSSARY_FORMATS, help="default: from the file's suffix"
+    )
 
 
 def _languages(value: str) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from service.model_store.download import DownloadError, RetryPolicy
 from service.model_store.install import InstallOptions, install
 from service.model_store.inventory import InstalledModel, routes, scan, verify
 from service.model_store.manifest import ModelSource, load_manifest
-from service.model_store.registry import PAIRS
+from service.vocab import PAIRS
 
 
 def register(subparsers: Any) -> None:

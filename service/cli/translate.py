@@ -31,11 +31,11 @@ from service.client.records import TranslationFailedError
 from service.client.retry import RetryPolicy
 from service.client.runner import Runner
 from service.client.storage import Journal
+from service.vocab import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
-LANGUAGES = ("en", "uk", "ru")
 JOURNAL_NAME = ".tlumach-journal.jsonl"
 TOKEN_VARIABLE = "TLUMACH_TOKEN"  # noqa: S105 - a variable name, not a secret
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-# Markup the server understands for a text; the job layer picks one per segment.
-TEXT_FORMATS = ("plain", "markdown", "html")
+from service.vocab import PLAIN
 
 
 @dataclass(frozen=True)
@@ -14,7 +13,7 @@ class Segment:
     """One text of a document to translate, with the markup the server should respect."""
 
     text: str
-    text_format: str = "plain"
+    text_format: str = PLAIN
 
 
 @dataclass(frozen=True)

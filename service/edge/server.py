@@ -27,7 +27,7 @@ from service.glossary.paradigms.compiler import Compiler
 from service.glossary.store import GlossaryStore
 from service.metrics import Metrics
 from service.model_store.engine import Engine
-from service.model_store.registry import PAIRS, Leg, ModelInfo, ModelRegistry
+from service.model_store.registry import Leg, ModelInfo, ModelRegistry
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 from service.text.guard import LanguageGuard
@@ -38,6 +38,7 @@ from service.translation.glossary_stage import GlossaryStage
 from service.translation.pipeline import Pipeline
 from service.translation.routes import leg_batcher
 from service.translation.watchdog import Watchdog
+from service.vocab import PAIRS
 
 logger = logging.getLogger(__name__)
 

@@ -29,11 +29,11 @@ from service.pb import translation_pb2_grpc as pb_grpc
 from service.text.langid import LanguageDetector
 from service.translation.pipeline import Pipeline
 from service.translation.request import (
-    LANGUAGES,
     TextResult,
     TranslationOptions,
     TranslationRequest,
 )
+from service.vocab import GLOSSARY_FORMATS, LANGUAGES
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,6 @@ OUTCOMES = {
     "failed": pb.TERM_OUTCOME_FAILED,
     "not_enforced": pb.TERM_OUTCOME_NOT_ENFORCED,
 }
-GLOSSARY_FORMATS = ("yaml", "csv", "tsv", "tbx", "tmx")
 DEADLINE_MARGIN_S = 0.02
 T = TypeVar("T")
 Context = grpc.aio.ServicerContext[Any, Any]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-LANGUAGES = ("en", "uk", "ru")
-INFLECTED_LANGUAGES = ("uk", "ru")
+from service.vocab import LANGUAGES
+
 KINDS = ("person", "place", "organization", "term")
 GENDERS = ("masculine", "feminine", "neuter", "plural")
 # pymorphy/OpenCorpora case tags, in the order grammars list them.

@@ -5,27 +5,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import ctranslate2
 import sentencepiece as spm
 
 from service.errors import ModelError
+from service.hypothesis import Hypothesis
+from service.vocab import DEVICES
 
 logger = logging.getLogger(__name__)
-
-DEVICES = ("cpu", "cuda", "auto")
-
-
-@dataclass(frozen=True)
-class Hypothesis:
-    """One translation candidate."""
-
-    text: str
-    score: float
-    """Length-normalised log-probability, as CTranslate2 reports it."""
-    tokens: tuple[str, ...]
 
 
 class Engine:

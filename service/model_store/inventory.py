@@ -13,7 +13,8 @@ from service.errors import ModelError
 from service.folders import DEMO_SUBDIR
 from service.model_store.engine import Engine
 from service.model_store.install import installed_record
-from service.model_store.registry import PAIRS, PIVOT_LANGUAGE, ModelInfo
+from service.model_store.registry import ModelInfo
+from service.vocab import PAIRS, PIVOT_LANGUAGE
 
 # One ordinary news sentence per source language: enough to prove the model decodes.
 CANARIES: Mapping[str, str] = {

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from service.errors import ConfigError
-from service.model_store.registry import LANGUAGES, PAIRS
+from service.vocab import LANGUAGES, PAIRS, PIVOT_LANGUAGE
 
 ENTRY_FIELDS = (
     "name",
@@ -61,7 +61,7 @@ class Manifest:
 
     path: Path
     entries: tuple[ModelSource, ...]
-    pivot: str | None = "en"
+    pivot: str | None = PIVOT_LANGUAGE
 
     def entry_for(self, pair: str) -> ModelSource | None:
         """The entry that serves `pair` directly, if any."""
@@ -120,7 +120,7 @@ def parse_manifest(raw: Any, path: Path) -> Manifest:
     unknown = sorted(set(raw) - {"schema", "pivot", "models"})
     if unknown:
         raise ConfigError(f"{path}: unknown top-level field(s) {unknown}; accepted: pivot, models")
-    pivot = raw.get("pivot", "en")
+    pivot = raw.get("pivot", PIVOT_LANGUAGE)
     if pivot is not None and pivot not in LANGUAGES:
         raise ConfigError(f"{path}: field pivot={pivot!r}; use one of {LANGUAGES} or null")
     models = raw.get("models")

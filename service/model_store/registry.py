@@ -13,12 +13,10 @@ import yaml
 from service.errors import ModelError, PairNotAvailableError
 from service.folders import DEMO_SUBDIR
 from service.model_store.engine import Engine
+from service.vocab import LANGUAGES, PAIRS, PIVOT_LANGUAGE
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("en", "uk", "ru")
-PAIRS = tuple(f"{s}-{t}" for s in LANGUAGES for t in LANGUAGES if s != t)
-PIVOT_LANGUAGE = "en"
 REQUIRED_FILES = ("model.bin", "config.json")
 
 

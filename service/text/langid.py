@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from lingua import Language, LanguageDetectorBuilder
 
 from service.text.segment import split_text
+from service.vocab import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED = ("en", "uk", "ru")
 OTHER = "other"
 
 # lingua chooses only among the languages it is built with, so a few neighbours stand for
@@ -97,7 +97,7 @@ class LanguageDetector:
 
     def scores(self, text: str) -> tuple[LanguageGuess, ...]:
         """Ranked candidates for `text` taken as one language."""
-        merged = dict.fromkeys((*SUPPORTED, OTHER), 0.0)
+        merged = dict.fromkeys((*LANGUAGES, OTHER), 0.0)
         for value in self._lingua.compute_language_confidence_values(text):
             code = _LINGUA[value.language]
             merged[code] += value.value * (_OTHER_PRIOR if code == OTHER else 1.0)

@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from service.errors import DeadlineExceededError, DrainingError, QueueFullError
+from service.hypothesis import Hypothesis
 from service.metrics import Metrics
-from service.model_store.engine import Hypothesis
 from service.translation.throughput import Throughput
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ from service.glossary.model import CompiledEntry, Glossary
 from service.glossary.paradigms.compiler import Compiler
 from service.glossary.store import GlossaryStore
 from service.glossary.validate import validate
+from service.hypothesis import Hypothesis
 from service.metrics import Metrics
-from service.model_store.engine import Hypothesis
 from service.translation.batcher import BatchOptions
 from service.translation.request import TranslationOptions, TranslationRequest
 from service.translation.routes import CallAnswerer, RouteTranslator

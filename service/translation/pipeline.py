@@ -15,8 +15,8 @@ from typing import ParamSpec, TypeVar
 from service.config import Settings
 from service.errors import DeadlineExceededError, InvalidArgumentError
 from service.glossary.model import CompiledEntry
+from service.hypothesis import Hypothesis
 from service.metrics import Metrics
-from service.model_store.engine import Hypothesis
 from service.model_store.registry import ModelRegistry
 from service.text.guard import LanguageGuard
 from service.text.input_check import Checked, check_text
@@ -26,12 +26,12 @@ from service.translation.batcher import Batcher, BatchOptions
 from service.translation.glossary_stage import GlossaryStage, Sentences
 from service.translation.request import (
     DEMO_MODEL_WARNING,
-    LANGUAGES,
     TextResult,
     TranslationRequest,
 )
 from service.translation.routes import RouteTranslator
 from service.translation.units import prepare_units, rebuild
+from service.vocab import LANGUAGES
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,8 @@ from service.config import Settings
 from service.errors import InvalidArgumentError
 from service.glossary.enforcement.report import TermReport
 from service.glossary.model import Entry
+from service.vocab import LANGUAGES, PLAIN, TEXT_FORMATS
 
-LANGUAGES = ("en", "uk", "ru")
-TEXT_FORMATS = ("plain", "markdown", "html")
 MAX_BEAM_SIZE = 8
 MAX_ALTERNATIVES = 4
 MAX_REQUEST_ID_CHARS = 128
@@ -42,7 +41,7 @@ class TranslationRequest:
     source_language: str = ""
     glossary_ids: tuple[str, ...] = ()
     inline_entries: tuple[Entry, ...] = ()
-    text_format: str = "plain"
+    text_format: str = PLAIN
     options: TranslationOptions = field(default_factory=TranslationOptions)
     request_id: str = ""
 
@@ -100,7 +99,7 @@ class TranslationRequest:
                 "options.alternatives",
                 f"{self.options.alternatives}; accepted 0..{MAX_ALTERNATIVES}",
             )
-        if self.options.alternatives and self.text_format != "plain":
+        if self.options.alternatives and self.text_format != PLAIN:
             raise InvalidArgumentError(
                 "options.alternatives", "only available for text_format plain"
             )

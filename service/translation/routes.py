@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from service.glossary.enforcement.steps import Decode, ModelCall, Reply
+from service.hypothesis import Hypothesis
 from service.metrics import Metrics
-from service.model_store.engine import Hypothesis
 from service.model_store.registry import Leg, Route
 from service.translation.batcher import Batcher, BatchLimits, BatchOptions
 

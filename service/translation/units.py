@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from service.glossary.enforcement.report import TermReport
-from service.model_store.engine import Hypothesis
+from service.hypothesis import Hypothesis
 from service.text import markup, protect
 from service.text.input_check import Checked
 from service.text.markup.parsed import Document

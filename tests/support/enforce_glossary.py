@@ -13,7 +13,8 @@ from service.glossary.enforcement.steps import complete
 from service.glossary.io import load_glossary
 from service.glossary.model import CompiledEntry
 from service.glossary.paradigms.compiler import Compiler
-from service.model_store.engine import Engine, Hypothesis
+from service.hypothesis import Hypothesis
+from service.model_store.engine import Engine
 from tests.support import models
 from tests.support.opus_fixture import build_opus_release
 

@@ -16,8 +16,9 @@ from service.glossary.enforcement.enforcer import Enforcer
 from service.glossary.enforcement.report import EnforcementResult
 from service.glossary.enforcement.steps import drive
 from service.glossary.model import CompiledEntry
+from service.hypothesis import Hypothesis
 from service.metrics import Metrics
-from service.model_store.engine import Engine, Hypothesis
+from service.model_store.engine import Engine
 from service.model_store.registry import Leg, ModelInfo, Route
 from service.translation.batcher import Batcher, BatchLimits, BatchOptions
 from service.translation.routes import CallAnswerer, RouteTranslator, leg_batcher

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from service.client.encoding import TextEncoding, encode
 from service.client.records import Segment
+from service.vocab import PLAIN
 
 
 class DocumentError(ValueError):
@@ -49,7 +50,7 @@ class Template:
         if text:
             self._parts.append(text)
 
-    def hole(self, text: str, text_format: str = "plain") -> None:
+    def hole(self, text: str, text_format: str = PLAIN) -> None:
         """Text to translate; blank text is kept as a literal (nothing to translate)."""
         if not text.strip():
             self.literal(text)

@@ -8,6 +8,7 @@ from markdown_it import MarkdownIt
 
 from service.client.encoding import decode
 from service.client.formats.document import Document, FormatOptions, Template
+from service.vocab import HTML, MARKDOWN, PLAIN
 
 # Pieces are kept well under the server's per-text limit (100k characters by default) so that one
 # item is a few seconds of work: progress moves, and a retry after a lost replica repeats little.
@@ -41,7 +42,7 @@ def parse_markdown(data: bytes, options: FormatOptions) -> Document:
         template.literal(front.group())
         text = text[front.end() :]
     for piece in _markdown_pieces(_LINE.findall(text), _block_starts(text)):
-        _hole_trimmed(template, piece, "markdown")
+        _hole_trimmed(template, piece, MARKDOWN)
     return template.document(how)
 
 
@@ -49,22 +50,22 @@ def parse_html(data: bytes, options: FormatOptions) -> Document:
     """The whole document as one HTML text: the server translates text nodes, keeps markup."""
     text, how = decode(data, options.encoding)
     template = Template()
-    _hole_trimmed(template, text, "html")
+    _hole_trimmed(template, text, HTML)
     return template.document(how)
 
 
 def _add_plain_block(template: Template, block: str) -> None:
     if len(block) <= MAX_SEGMENT_CHARS:
-        _hole_trimmed(template, block, "plain")
+        _hole_trimmed(template, block, PLAIN)
         return
     # A paragraph longer than a piece is cut between lines, never inside one.
     piece = ""
     for line in block.splitlines(keepends=True):
         if piece and len(piece) + len(line) > MAX_SEGMENT_CHARS:
-            _hole_trimmed(template, piece, "plain")
+            _hole_trimmed(template, piece, PLAIN)
             piece = ""
         piece += line
-    _hole_trimmed(template, piece, "plain")
+    _hole_trimmed(template, piece, PLAIN)
 
 
 def _hole_trimmed(template: Template, text: str, text_format: str) -> None:

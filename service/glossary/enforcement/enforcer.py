@@ -11,15 +11,7 @@ from service.glossary.enforcement.locate import Located, Locator
 from service.glossary.enforcement.match import TermMatch, TermMatcher
 from service.glossary.enforcement.redecode import redecode
 from service.glossary.enforcement.repair import Edit, FormChooser, agreement_edits, pick_paradigm
-from service.glossary.enforcement.report import (
-    FAILED,
-    KEPT,
-    NOT_ENFORCED,
-    REPAIRED_FORM,
-    REPAIRED_REDECODE,
-    EnforcementResult,
-    TermReport,
-)
+from service.glossary.enforcement.report import EnforcementResult, TermReport
 from service.glossary.enforcement.steps import Steps
 from service.glossary.enforcement.tokens import normalize
 from service.glossary.enforcement.verify import (
@@ -32,7 +24,8 @@ from service.glossary.enforcement.verify import (
     constraint_for,
 )
 from service.glossary.model import CompiledEntry
-from service.model_store.engine import Hypothesis
+from service.hypothesis import Hypothesis
+from service.vocab import FAILED, KEPT, NOT_ENFORCED, REPAIRED_FORM, REPAIRED_REDECODE
 
 
 @dataclass(frozen=True)

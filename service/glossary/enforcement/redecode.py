@@ -6,7 +6,7 @@ from service.glossary.enforcement.match import TermMatch, terms_of
 from service.glossary.enforcement.repair import forms_by_case
 from service.glossary.enforcement.steps import Steps, decode
 from service.glossary.enforcement.verify import MISSING, Verifier
-from service.model_store.engine import Hypothesis
+from service.hypothesis import Hypothesis
 
 
 def redecode(

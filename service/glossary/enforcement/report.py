@@ -4,13 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KEPT = "kept"
-REPAIRED_FORM = "repaired_form"
-REPAIRED_REDECODE = "repaired_redecode"
-FAILED = "failed"
-NOT_ENFORCED = "not_enforced"
-OUTCOMES = (KEPT, REPAIRED_FORM, REPAIRED_REDECODE, FAILED, NOT_ENFORCED)
-
 
 @dataclass(frozen=True)
 class TermReport:

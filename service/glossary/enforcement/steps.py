@@ -14,7 +14,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Generic, TypeVar, cast
 
-from service.model_store.engine import Hypothesis
+from service.hypothesis import Hypothesis
 
 T = TypeVar("T")
 

@@ -12,9 +12,9 @@ from service.glossary.io.tables import dump_table, parse_table
 from service.glossary.io.tbx_tmx import parse_tbx, parse_tmx
 from service.glossary.io.yaml_files import dump_yaml, load_glossary, parse_yaml, read_yaml
 from service.glossary.model import Glossary
+from service.vocab import GLOSSARY_FORMATS
 
 __all__ = [
-    "FORMATS",
     "MAX_GLOSSARY_BYTES",
     "check_size",
     "decode_text",
@@ -27,7 +27,6 @@ __all__ = [
     "read_yaml",
 ]
 
-FORMATS = ("yaml", "csv", "tsv", "tbx", "tmx")
 # Far above a 10,000-entry glossary (~2 MB of YAML); DeepL and Amazon stop at 10 MB.
 MAX_GLOSSARY_BYTES = 16 * 1024 * 1024
 _SUFFIXES = {
@@ -55,8 +54,10 @@ def parse_glossary(
 
     `column_languages` gives the languages of a headerless CSV/TSV file's columns.
     """
-    if fmt not in FORMATS:
-        raise GlossaryError(f"unknown format {fmt!r}; accepted: {', '.join(FORMATS)}", file=source)
+    if fmt not in GLOSSARY_FORMATS:
+        raise GlossaryError(
+            f"unknown format {fmt!r}; accepted: {', '.join(GLOSSARY_FORMATS)}", file=source
+        )
     check_size(data, source)
     if fmt == "tbx":
         return parse_tbx(data, glossary_id=glossary_id, source=source, name=name)

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from service.errors import GlossaryError
-from service.glossary.model import LANGUAGES, Entry, Glossary
+from service.glossary.model import Entry, Glossary
+from service.vocab import LANGUAGES
 
 # Three-letter codes and the common "ua" mistake name the same languages; regions do not matter.
 _LANGUAGE_ALIASES = {"eng": "en", "ukr": "uk", "ua": "uk", "rus": "ru"}

@@ -14,7 +14,8 @@ from service.glossary.io.records import (
     language_code,
     looks_like_language,
 )
-from service.glossary.model import LANGUAGES, Glossary
+from service.glossary.model import Glossary
+from service.vocab import LANGUAGES
 
 # Several terms in one cell (synonyms): Amazon/Google files have one per cell, ours may list more.
 TERM_SEPARATOR = "|"

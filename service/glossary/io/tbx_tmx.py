@@ -10,7 +10,8 @@ import defusedxml.ElementTree
 
 from service.errors import GlossaryError
 from service.glossary.io.records import Record, build_glossary, gender_value, language_code
-from service.glossary.model import INFLECTED_LANGUAGES, Glossary
+from service.glossary.model import Glossary
+from service.vocab import INFLECTED_LANGUAGES
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Elements whose `type` attribute names the data category (DCA style and TBX v2).

@@ -9,8 +9,9 @@ from typing import Any
 import yaml
 
 from service.errors import GlossaryError
-from service.glossary.model import LANGUAGES, Entry, Glossary
+from service.glossary.model import Entry, Glossary
 from service.glossary.problem import ERROR, Problem
+from service.vocab import LANGUAGES
 
 # libyaml is ~10x faster than the pure-Python parser on a 10,000-entry file.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

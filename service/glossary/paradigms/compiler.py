@@ -9,7 +9,6 @@ from functools import lru_cache
 from service.errors import GlossaryError
 from service.glossary.model import (
     CASES,
-    INFLECTED_LANGUAGES,
     PLURAL_CASES,
     CompiledEntry,
     CompiledGlossary,
@@ -21,6 +20,7 @@ from service.glossary.model import (
 from service.glossary.paradigms.lookup import Morphology
 from service.glossary.paradigms.names import PersonNames
 from service.glossary.paradigms.phrase import PhraseInflector, TermSpec
+from service.vocab import INFLECTED_LANGUAGES
 
 logger = logging.getLogger(__name__)
 

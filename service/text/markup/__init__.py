@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from service.errors import InvalidArgumentError
 from service.text.markup.html import parse_html
 from service.text.markup.markdown import parse_markdown
 from service.text.markup.parsed import Document, Rendered
 from service.text.markup.plain import parse_plain
+from service.vocab import HTML, MARKDOWN, PLAIN, TEXT_FORMATS
 
-__all__ = ["FORMATS", "Document", "Rendered", "parse"]
+__all__ = ["Document", "Rendered", "parse"]
 
-FORMATS = ("plain", "markdown", "html")
+_PARSERS: dict[str, Callable[[str, str], Document]] = {
+    PLAIN: parse_plain,
+    MARKDOWN: parse_markdown,
+    HTML: parse_html,
+}
 
 
 def parse(text: str, text_format: str, language: str) -> Document:
     """Parse `text` written in `text_format` (plain, markdown or html) and `language`."""
-    if text_format == "plain":
-        return parse_plain(text, language)
-    if text_format == "html":
-        return parse_html(text, language)
-    if text_format == "markdown":
-        return parse_markdown(text, language)
-    raise InvalidArgumentError(
-        "text_format", f"unknown format {text_format!r}; accepted: {', '.join(FORMATS)}"
-    )
+    parser = _PARSERS.get(text_format)
+    if parser is None:
+        raise InvalidArgumentError(
+            "text_format", f"unknown format {text_format!r}; accepted: {', '.join(TEXT_FORMATS)}"
+        )
+    return parser(text, language)
