@@ -14,7 +14,7 @@ from service.folders import DEMO_SUBDIR
 from service.model_store.engine import Engine
 from service.model_store.install import installed_record
 from service.model_store.registry import ModelInfo
-from service.vocab import PAIRS, PIVOT_LANGUAGE
+from service.model_store.route_plan import plan_routes
 
 # One ordinary news sentence per source language: enough to prove the model decodes.
 CANARIES: Mapping[str, str] = {
@@ -99,13 +99,10 @@ def routes(models: Sequence[InstalledModel]) -> dict[str, str]:
     for model in sorted(models, key=lambda m: m.info.demo if m.info else True):
         for pair in model.info.pairs if model.info else ():
             owner.setdefault(pair, model.label)
-    served = {pair: f"direct {label}" for pair, label in owner.items()}
-    for pair in PAIRS:
-        source, target = pair.split("-")
-        legs = (f"{source}-{PIVOT_LANGUAGE}", f"{PIVOT_LANGUAGE}-{target}")
-        if pair not in served and all(leg in owner for leg in legs):
-            served[pair] = "pivot " + "+".join(legs)
-    return served
+    return {
+        pair: f"direct {owner[pair]}" if legs == (pair,) else "pivot " + "+".join(legs)
+        for pair, legs in plan_routes(owner).items()
+    }
 
 
 def verify(model: InstalledModel, *, device: str = "cpu") -> Verification:

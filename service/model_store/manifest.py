@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from service.errors import ConfigError
+from service.model_store.route_plan import plan_routes
 from service.vocab import LANGUAGES, PAIRS, PIVOT_LANGUAGE
 
 ENTRY_FIELDS = (
@@ -68,12 +69,12 @@ class Manifest:
         return next((entry for entry in self.entries if pair in entry.pairs), None)
 
     def pivot_legs(self, pair: str) -> tuple[str, str] | None:
-        """The two directions that serve `pair` through the pivot language, if both exist."""
-        source, target = pair.split("-")
-        if self.pivot is None or self.pivot in (source, target):
-            return None
-        legs = (f"{source}-{self.pivot}", f"{self.pivot}-{target}")
-        return legs if all(self.entry_for(leg) for leg in legs) else None
+        """The two directions that serve `pair` through the pivot language, when it pivots."""
+        legs = self._routes().get(pair, ())
+        return (legs[0], legs[1]) if len(legs) == 2 else None
+
+    def _routes(self) -> dict[str, tuple[str, ...]]:
+        return plan_routes((pair for entry in self.entries for pair in entry.pairs), self.pivot)
 
     def select(self, pairs: Iterable[str]) -> list[ModelSource]:
         """Entries needed to serve `pairs` (all entries when empty), pivot legs included."""
@@ -91,9 +92,7 @@ class Manifest:
     def _legs(self, pair: str) -> tuple[str, ...]:
         if pair not in PAIRS:
             raise ConfigError(f"pair {pair!r} is not accepted; use one of: {', '.join(PAIRS)}")
-        if self.entry_for(pair):
-            return (pair,)
-        legs = self.pivot_legs(pair)
+        legs = self._routes().get(pair)
         if legs is None:
             raise ConfigError(
                 f"{self.path}: no entry serves {pair} and it cannot pivot through "

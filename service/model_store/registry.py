@@ -13,6 +13,7 @@ import yaml
 from service.errors import ModelError, PairNotAvailableError
 from service.folders import DEMO_SUBDIR
 from service.model_store.engine import Engine
+from service.model_store.route_plan import plan_routes
 from service.vocab import LANGUAGES, PAIRS, PIVOT_LANGUAGE
 
 logger = logging.getLogger(__name__)
@@ -194,14 +195,10 @@ class ModelRegistry:
         logger.info("loaded model %s for %s", info.name, ", ".join(wanted))
 
     def _build_routes(self) -> dict[str, Route]:
-        routes = {pair: Route(pair, (leg,)) for pair, leg in self._legs.items()}
-        for pair in PAIRS:
-            source, target = pair.split("-")
-            first = self._legs.get(f"{source}-{PIVOT_LANGUAGE}")
-            second = self._legs.get(f"{PIVOT_LANGUAGE}-{target}")
-            if pair not in routes and first and second:
-                routes[pair] = Route(pair, (first, second))
-        return routes
+        plan = plan_routes(self._legs)
+        return {
+            pair: Route(pair, tuple(self._legs[leg] for leg in legs)) for pair, legs in plan.items()
+        }
 
     @property
     def legs(self) -> Mapping[str, Leg]:
