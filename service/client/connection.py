@@ -13,6 +13,7 @@ import grpc
 
 from service.client.records import BatchRequest, TermRecord, TextResult, TranslationFailedError
 from service.client.retry import RetryPolicy
+from service.edge.enums import OUTCOME_FROM_PB, TEXT_FORMAT_TO_PB
 from service.edge.status import CODES_BY_VALUE, retry_delay_of_call
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
@@ -31,11 +32,6 @@ CALLER_ERRORS = frozenset(
         grpc.StatusCode.UNIMPLEMENTED,
     }
 )
-_FORMATS = {
-    "plain": pb.TEXT_FORMAT_PLAIN,
-    "markdown": pb.TEXT_FORMAT_MARKDOWN,
-    "html": pb.TEXT_FORMAT_HTML,
-}
 
 
 @dataclass(frozen=True)
@@ -316,7 +312,7 @@ def _request(batch: BatchRequest) -> pb.TranslateRequest:
         source_language=batch.source_language,
         target_language=batch.target_language,
         glossary_ids=list(batch.glossary_ids),
-        text_format=_FORMATS[batch.text_format],
+        text_format=TEXT_FORMAT_TO_PB[batch.text_format],
         options=pb.TranslateOptions(beam_size=batch.beam_size, return_term_report=True),
         request_id=batch.request_id,
     )
@@ -338,7 +334,7 @@ def _results(response: pb.TranslateResponse, expected: int) -> list[TextResult]:
                     glossary_id=term.glossary_id,
                     source_text=term.source_text,
                     target_text=term.target_text,
-                    outcome=pb.TermOutcome.Name(term.outcome).removeprefix("TERM_OUTCOME_").lower(),
+                    outcome=OUTCOME_FROM_PB.get(term.outcome, "unspecified"),
                     grammatical_case=term.grammatical_case,
                     method=term.method,
                 )

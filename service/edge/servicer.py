@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
 from typing import Any, TypeVar
 
 import grpc
-from google.protobuf import json_format
 
 from service import errors
 from service.config import Settings
+from service.edge import codec
 from service.edge.activity import Activity
-from service.edge.codec import check_glossary_response, get_glossary_response, glossary_info
 from service.edge.status import retry_after_of, rich_status, status_of
 from service.glossary.check import GlossaryCompiler, check_glossary
-from service.glossary.model import Entry
 from service.glossary.store import GlossaryStore
 from service.logfmt import request_fields
 from service.metrics import Metrics
@@ -28,28 +24,10 @@ from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 from service.text.langid import LanguageDetector
 from service.translation.pipeline import Pipeline
-from service.translation.request import (
-    TextResult,
-    TranslationOptions,
-    TranslationRequest,
-)
-from service.vocab import GLOSSARY_FORMATS, LANGUAGES
+from service.vocab import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
-FORMATS = {
-    pb.TEXT_FORMAT_UNSPECIFIED: "plain",
-    pb.TEXT_FORMAT_PLAIN: "plain",
-    pb.TEXT_FORMAT_MARKDOWN: "markdown",
-    pb.TEXT_FORMAT_HTML: "html",
-}
-OUTCOMES = {
-    "kept": pb.TERM_OUTCOME_KEPT,
-    "repaired_form": pb.TERM_OUTCOME_REPAIRED_FORM,
-    "repaired_redecode": pb.TERM_OUTCOME_REPAIRED_REDECODE,
-    "failed": pb.TERM_OUTCOME_FAILED,
-    "not_enforced": pb.TERM_OUTCOME_NOT_ENFORCED,
-}
 DEADLINE_MARGIN_S = 0.02
 T = TypeVar("T")
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -142,10 +120,12 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         async def call() -> pb.TranslateResponse:
             self._metrics.inflight.labels(pair).inc()
             try:
-                results = await self._pipeline.translate(decode_request(request), deadline)
+                results = await self._pipeline.translate(
+                    codec.translation_request(request), deadline
+                )
             finally:
                 self._metrics.inflight.labels(pair).dec()
-            return encode_response(results, request.request_id)
+            return codec.translate_response(results, request.request_id)
 
         size = (len(request.texts), sum(len(text) for text in request.texts))
         return await self._observe("Translate", pair, context, call, request.request_id, size)
@@ -193,24 +173,25 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         request = item.request
         pair = pair_label(request.source_language, request.target_language)
         started = time.monotonic()
-        response = pb.TranslateStreamResponse(item_id=item.item_id)
         code = grpc.StatusCode.OK
         try:
-            translated = await self._pipeline.translate(decode_request(request), _deadline(context))
-            response.response.CopyFrom(encode_response(translated, request.request_id))
+            item_id, domain_request = codec.stream_item(item)
+            translated = await self._pipeline.translate(domain_request, _deadline(context))
+            answer = codec.translate_response(translated, request.request_id)
+            response = codec.stream_result(item_id, answer)
         except errors.TlumachError as exc:
             code = status_of(exc)
-            response.error_message = str(exc)
-            retry_after = retry_after_of(exc)
-            if retry_after is not None:
-                response.retry_delay.FromTimedelta(timedelta(seconds=retry_after))
+            response = codec.stream_failure(
+                item.item_id, code.value[0], str(exc), retry_after_of(exc)
+            )
         except Exception:
             code = grpc.StatusCode.INTERNAL
             logger.exception("stream item failed (pair %s)", pair)
-            response.error_message = "internal error; see server logs"
+            response = codec.stream_failure(
+                item.item_id, code.value[0], "internal error; see server logs", None
+            )
         finally:
             window.release()
-        response.status_code = code.value[0]
         size = (len(request.texts), sum(len(text) for text in request.texts))
         self._finished("TranslateStream", pair, code, started, request.request_id, size)
         await results.put(response)
@@ -219,16 +200,14 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         self, request: pb.DetectLanguageRequest, context: Context
     ) -> pb.DetectLanguageResponse:
         async def call() -> pb.DetectLanguageResponse:
-            if not request.texts:
+            texts = codec.texts_to_detect(request)
+            if not texts:
                 raise errors.InvalidArgumentError("texts", "at least one text is required")
             limit = self._settings.max_texts_per_request
-            if len(request.texts) > limit:
+            if len(texts) > limit:
                 raise errors.InvalidArgumentError("texts", f"at most {limit} texts")
-            detections = await asyncio.to_thread(
-                lambda: [self._detector.detect(text) for text in request.texts]
-            )
-            view = {"detections": [dataclasses.asdict(d) for d in detections]}
-            return json_format.ParseDict(view, pb.DetectLanguageResponse())
+            found = await asyncio.to_thread(lambda: [self._detector.detect(t) for t in texts])
+            return codec.detections(found)
 
         return await self._observe("DetectLanguage", "none", context, call)
 
@@ -236,8 +215,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         self, request: pb.ListLanguagePairsRequest, context: Context
     ) -> pb.ListLanguagePairsResponse:
         async def call() -> pb.ListLanguagePairsResponse:
-            view = {"pairs": self._registry.describe_routes()}
-            return json_format.ParseDict(view, pb.ListLanguagePairsResponse())
+            return codec.language_pairs(self._registry.served_pairs())
 
         return await self._observe("ListLanguagePairs", "none", context, call)
 
@@ -245,8 +223,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         self, request: pb.ListGlossariesRequest, context: Context
     ) -> pb.ListGlossariesResponse:
         async def call() -> pb.ListGlossariesResponse:
-            infos = [glossary_info(compiled) for compiled in self._glossaries.list()]
-            return json_format.ParseDict({"glossaries": infos}, pb.ListGlossariesResponse())
+            return codec.glossary_list(self._glossaries.list())
 
         return await self._observe("ListGlossaries", "none", context, call)
 
@@ -254,9 +231,8 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         self, request: pb.GetGlossaryRequest, context: Context
     ) -> pb.GetGlossaryResponse:
         async def call() -> pb.GetGlossaryResponse:
-            compiled = self._glossaries.get(request.glossary_id)
-            view = await asyncio.to_thread(get_glossary_response, compiled)
-            return json_format.ParseDict(view, pb.GetGlossaryResponse())
+            compiled = self._glossaries.get(codec.glossary_id(request))
+            return await asyncio.to_thread(codec.glossary, compiled)
 
         return await self._observe("GetGlossary", "none", context, call)
 
@@ -264,24 +240,18 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         self, request: pb.CheckGlossaryRequest, context: Context
     ) -> pb.CheckGlossaryResponse:
         async def call() -> pb.CheckGlossaryResponse:
-            fmt = request.format or "yaml"
-            if fmt not in GLOSSARY_FORMATS:
-                raise errors.InvalidArgumentError(
-                    "format", f"{fmt!r}; use one of {', '.join(GLOSSARY_FORMATS)}"
-                )
-            columns = tuple(request.column_languages) or None
+            upload = codec.glossary_upload(request)
             result = await asyncio.to_thread(
                 lambda: check_glossary(
-                    request.content,
-                    fmt=fmt,
+                    upload.content,
+                    fmt=upload.fmt,
                     glossary_id="uploaded",
                     source="request",
                     compiler=self._compiler,
-                    column_languages=columns,
+                    column_languages=upload.column_languages or None,
                 )
             )
-            view = check_glossary_response(result)
-            return json_format.ParseDict(view, pb.CheckGlossaryResponse())
+            return codec.glossary_check(result)
 
         return await self._observe("CheckGlossary", "none", context, call)
 
@@ -291,49 +261,3 @@ def _deadline(context: Context) -> float | None:
     ourselves (and free the work) rather than gRPC cancelling the call at the same moment."""
     remaining = context.time_remaining()
     return None if remaining is None else time.monotonic() + remaining - DEADLINE_MARGIN_S
-
-
-def decode_request(request: pb.TranslateRequest) -> TranslationRequest:
-    """The domain request for a protobuf one (field checks happen in the domain)."""
-    text_format = FORMATS.get(request.text_format, f"unknown enum value {request.text_format}")
-    options = request.options
-    return TranslationRequest(
-        texts=tuple(request.texts),
-        target_language=request.target_language,
-        source_language=request.source_language,
-        glossary_ids=tuple(request.glossary_ids),
-        inline_entries=tuple(decode_entry(e) for e in request.inline_entries),
-        text_format=text_format,
-        options=TranslationOptions(
-            beam_size=options.beam_size,
-            return_term_report=options.return_term_report,
-            alternatives=options.alternatives,
-            enforce_glossary=not options.disable_glossary_enforcement,
-        ),
-        request_id=request.request_id,
-    )
-
-
-def decode_entry(entry: pb.InlineGlossaryEntry) -> Entry:
-    """A glossary entry from an inline one."""
-    return Entry(
-        id=entry.id,
-        kind=entry.kind or "term",
-        terms={lang: tuple(terms.terms) for lang, terms in entry.terms.items()},
-        forbidden={lang: tuple(terms.terms) for lang, terms in entry.forbidden.items()},
-        gender=entry.gender or None,
-        declinable=entry.declinable if entry.HasField("declinable") else True,
-    )
-
-
-def encode_response(results: list[TextResult], request_id: str) -> pb.TranslateResponse:
-    """The protobuf response of a request."""
-    return pb.TranslateResponse(results=[encode_result(r) for r in results], request_id=request_id)
-
-
-def encode_result(result: TextResult) -> pb.TranslationResult:
-    """The protobuf result of one text (field names are shared with the domain records)."""
-    view = dataclasses.asdict(result)
-    for term in view["terms"]:
-        term["outcome"] = OUTCOMES.get(term["outcome"], pb.TERM_OUTCOME_UNSPECIFIED)
-    return json_format.ParseDict(view, pb.TranslationResult())

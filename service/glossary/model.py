@@ -100,6 +100,10 @@ class CompiledTerms:
             found |= paradigm.all_forms()
         return frozenset(found)
 
+    def other_forms(self) -> list[str]:
+        """The accepted forms that are not a case form of the preferred term, sorted."""
+        return sorted(self.all_forms() - set(self.preferred.forms.values()))
+
 
 @dataclass(frozen=True)
 class CompiledEntry:

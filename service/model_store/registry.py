@@ -14,7 +14,7 @@ from service.errors import ModelError, PairNotAvailableError
 from service.folders import DEMO_SUBDIR
 from service.model_store.engine import Engine
 from service.model_store.route_plan import plan_routes
-from service.vocab import LANGUAGES, PAIRS, PIVOT_LANGUAGE
+from service.vocab import LANGUAGES, PAIRS
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +122,21 @@ class Route:
         return any(leg.info.demo for leg in self.legs)
 
 
+@dataclass(frozen=True)
+class ServedPair:
+    """One direction the server translates, and the models behind it."""
+
+    source_language: str
+    target_language: str
+    model_name: str
+    """The model's name; for a pivot, the models' names joined by '+'."""
+    model_version: str
+    pivot_language: str = ""
+    """The language a pivot goes through; empty when one model translates directly."""
+    demo: bool = False
+    serving: bool = True
+
+
 EngineFactory = Callable[[ModelInfo], Engine]
 
 
@@ -214,25 +229,23 @@ class ModelRegistry:
             raise PairNotAvailableError(f"pair {pair} is not served; served pairs: {served}")
         return route
 
-    def describe_routes(self) -> list[dict[str, Any]]:
-        """Every served direction as the API's `LanguagePair` shows it."""
-        described = []
+    def served_pairs(self) -> list[ServedPair]:
+        """Every served direction, in order of pair."""
+        served = []
         for pair, route in sorted(self.routes.items()):
             source, target = pair.split("-")
             infos = [leg.info for leg in route.legs]
-            described.append(
-                {
-                    "source_language": source,
-                    "target_language": target,
-                    "model_name": "+".join(info.name for info in infos),
-                    "model_version": "+".join(info.version for info in infos),
-                    "pivot": route.pivot,
-                    "pivot_language": PIVOT_LANGUAGE if route.pivot else "",
-                    "demo": any(info.demo for info in infos),
-                    "serving": True,
-                }
+            served.append(
+                ServedPair(
+                    source_language=source,
+                    target_language=target,
+                    model_name="+".join(info.name for info in infos),
+                    model_version="+".join(info.version for info in infos),
+                    pivot_language=route.legs[0].pair.split("-")[1] if route.pivot else "",
+                    demo=route.demo,
+                )
             )
-        return described
+        return served
 
     def close(self) -> None:
         """Unload every engine."""
