@@ -15,7 +15,7 @@ import srt
 
 from service.client.discover import discover
 from service.client.encoding import DecodeError, decode, encode
-from service.client.formats import DocumentError, FormatOptions, parse
+from service.client.formats import FileFormatError, FormatOptions, parse
 from service.client.plan import (
     BROKEN,
     EXISTS,
@@ -204,7 +204,7 @@ def test_docx_translates_body_tables_and_headers_and_keeps_structure() -> None:
     ],
 )
 def test_malformed_inputs_raise_an_error_saying_where(name: str, data: bytes, message: str) -> None:
-    with pytest.raises((DocumentError, DecodeError), match=message):
+    with pytest.raises((FileFormatError, DecodeError), match=message):
         parse(data, name, FormatOptions())
 
 

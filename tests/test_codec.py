@@ -32,7 +32,7 @@ from service.glossary.problem import Problem
 from service.model_store.registry import ServedPair
 from service.pb import translation_pb2 as pb
 from service.text.langid import Detection, LanguageGuess
-from service.translation.request import TextResult
+from service.translation.request import TranslationResult
 from service.vocab import KEPT, MARKDOWN, TERM_OUTCOMES, TEXT_FORMATS
 
 OURS = pb.DESCRIPTOR
@@ -171,7 +171,7 @@ TERM = TermReport(
     method="match",
     original_text="Судже",
 )
-RESULT = TextResult(
+RESULT = TranslationResult(
     text="У Суджі тихо.",
     source_language="en",
     source_confidence=0.9,

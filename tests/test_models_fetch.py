@@ -14,7 +14,12 @@ import yaml
 
 from service.__main__ import main
 from service.errors import ConfigError, ModelError
-from service.model_store.download import ChecksumMismatchError, DownloadError, RetryPolicy, download
+from service.model_store.download import (
+    ChecksumMismatchError,
+    DownloadError,
+    DownloadRetry,
+    download,
+)
 from service.model_store.engine import Engine
 from service.model_store.manifest import load_manifest, parse_manifest
 from service.model_store.registry import ModelInfo
@@ -143,7 +148,7 @@ def test_download_retries_within_one_run_and_resumes_each_time(
             base + ARCHIVE_PATH,
             tmp_path / "a.zip",
             sha256=hashlib.sha256(release_zip).hexdigest(),
-            retry=RetryPolicy(attempts=3, backoff_s=0.5),
+            retry=DownloadRetry(attempts=3, backoff_s=0.5),
             progress=False,
             sleep=waits.append,
         )

@@ -11,7 +11,7 @@ from service.config import DEFAULT_MODELS_DIR
 from service.errors import TlumachError
 from service.folders import resolve_folders
 from service.model_store.convert import QUANTIZATIONS
-from service.model_store.download import DownloadError, RetryPolicy
+from service.model_store.download import DownloadError, DownloadRetry
 from service.model_store.install import InstallOptions, install
 from service.model_store.inventory import InstalledModel, routes, scan, verify
 from service.model_store.manifest import ModelSource, load_manifest
@@ -89,7 +89,7 @@ def run_fetch(args: argparse.Namespace) -> int:
         force=args.force,
         require_checksum=args.require_checksum,
         progress=not args.no_progress,
-        retry=RetryPolicy(attempts=max(1, args.retries)),
+        retry=DownloadRetry(attempts=max(1, args.retries)),
     )
     failed = 0
     for entry in entries:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import grpc
 
-from service.client.records import BatchRequest, TermRecord, TextResult, TranslationFailedError
+from service.client.records import BatchRequest, SegmentResult, TermRecord, TranslationFailedError
 from service.client.retry import RetryPolicy
 from service.edge.enums import OUTCOME_FROM_PB, TEXT_FORMAT_TO_PB
 from service.edge.status import CODES_BY_VALUE, retry_delay_of_call
@@ -257,7 +257,7 @@ class TranslationClient:
             raise TranslationFailedError("UNAVAILABLE", f"no server answered at {self.addresses}")
         return pairs
 
-    async def translate(self, batch: BatchRequest) -> list[TextResult]:
+    async def translate(self, batch: BatchRequest) -> list[SegmentResult]:
         """Translations of `batch.texts` in order; raises TranslationFailedError for good."""
         request = _request(batch)
         attempt = 0
@@ -318,13 +318,13 @@ def _request(batch: BatchRequest) -> pb.TranslateRequest:
     )
 
 
-def _results(response: pb.TranslateResponse, expected: int) -> list[TextResult]:
+def _results(response: pb.TranslateResponse, expected: int) -> list[SegmentResult]:
     if len(response.results) != expected:
         raise TranslationFailedError(
             "INTERNAL", f"server returned {len(response.results)} results for {expected} texts"
         )
     return [
-        TextResult(
+        SegmentResult(
             text=result.text,
             source_language=result.source_language,
             route=result.route,

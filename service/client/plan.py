@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from service.client.discover import InputFile
-from service.client.formats import DocumentError, FormatOptions, detect_format, parse
+from service.client.formats import FileFormatError, FormatOptions, detect_format, parse
 from service.client.storage import Journal, sha256
 
 PLACEHOLDERS = ("stem", "suffix", "name", "lang")
@@ -114,7 +114,7 @@ def _inspect(
         return b"", 0, f"cannot read: {exc.strerror}"
     try:
         return data, parse(data, format_name, format_options).characters, ""
-    except (DocumentError, ValueError) as exc:
+    except (FileFormatError, ValueError) as exc:
         return data, 0, str(exc)
 
 

@@ -30,7 +30,7 @@ class TermRecord:
 
 
 @dataclass(frozen=True)
-class TextResult:
+class SegmentResult:
     """The translation of one segment."""
 
     text: str
@@ -67,7 +67,7 @@ class TranslationFailedError(Exception):
 class Translator(Protocol):
     """What the job runner needs from a client: translate one batch, in order."""
 
-    async def translate(self, batch: BatchRequest) -> list[TextResult]:
+    async def translate(self, batch: BatchRequest) -> list[SegmentResult]:
         """Results in the order of `batch.texts`; raises TranslationFailedError."""
         ...
 

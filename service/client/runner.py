@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from service.client.formats import Document, DocumentError, parse
+from service.client.formats import FileFormatError, ParsedFile, parse
 from service.client.plan import TODO, JobOptions, Task
 from service.client.records import (
     BatchRequest,
+    SegmentResult,
     Tally,
-    TextResult,
     TranslationFailedError,
     Translator,
 )
@@ -79,7 +79,7 @@ class Runner:
             results = await self._translate(task, document)
             output = document.render([result.text for result in results])
             self._store(task, data, output)
-        except (TranslationFailedError, DocumentError, OSError, ValueError) as exc:
+        except (TranslationFailedError, FileFormatError, OSError, ValueError) as exc:
             task.state, task.reason = "failed", _reason(exc)
             self.tally.files_failed += 1
             logger.warning(
@@ -92,7 +92,7 @@ class Runner:
         self._account(task, document, results)
         self.progress.finished(task, ok=True)
 
-    async def _translate(self, task: Task, document: Document) -> list[TextResult]:
+    async def _translate(self, task: Task, document: ParsedFile) -> list[SegmentResult]:
         batches = _batches(document, task, self.options)
         try:
             async with asyncio.TaskGroup() as group:
@@ -102,7 +102,7 @@ class Runner:
             raise failures.exceptions[0] from None
         return [result for done in pending for result in done.result()]
 
-    async def _one_batch(self, batch: BatchRequest) -> list[TextResult]:
+    async def _one_batch(self, batch: BatchRequest) -> list[SegmentResult]:
         results = await self.translator.translate(batch)
         self.progress.advance(sum(len(text) for text in batch.texts))
         return results
@@ -120,7 +120,7 @@ class Runner:
                 )
             )
 
-    def _account(self, task: Task, document: Document, results: list[TextResult]) -> None:
+    def _account(self, task: Task, document: ParsedFile, results: list[SegmentResult]) -> None:
         tally = self.tally
         tally.characters += document.characters
         tally.texts += len(results)
@@ -136,7 +136,7 @@ class Runner:
                 self.report.write(_report_record(task, index, result))
 
 
-def _batches(document: Document, task: Task, options: JobOptions) -> list[BatchRequest]:
+def _batches(document: ParsedFile, task: Task, options: JobOptions) -> list[BatchRequest]:
     """Consecutive segments of one format grouped under the batch limits, in document order."""
     batches: list[BatchRequest] = []
     texts: list[str] = []
@@ -166,7 +166,7 @@ def _batch(texts: list[str], text_format: str, task: Task, options: JobOptions) 
     )
 
 
-def _report_record(task: Task, index: int, result: TextResult) -> dict[str, Any]:
+def _report_record(task: Task, index: int, result: SegmentResult) -> dict[str, Any]:
     return {
         "input": task.source.label,
         "output": task.key,

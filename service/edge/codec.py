@@ -19,7 +19,7 @@ from service.glossary.problem import Problem
 from service.model_store.registry import ServedPair
 from service.pb import translation_pb2 as pb
 from service.text.langid import Detection, LanguageGuess
-from service.translation.request import TextResult, TranslationOptions, TranslationRequest
+from service.translation.request import TranslationOptions, TranslationRequest, TranslationResult
 from service.vocab import GLOSSARY_FORMATS
 
 # --- requests ---------------------------------------------------------------------------------
@@ -95,14 +95,16 @@ def glossary_upload(message: pb.CheckGlossaryRequest) -> Upload:
 # --- translations -----------------------------------------------------------------------------
 
 
-def translate_response(results: Sequence[TextResult], request_id: str) -> pb.TranslateResponse:
+def translate_response(
+    results: Sequence[TranslationResult], request_id: str
+) -> pb.TranslateResponse:
     """The answer of a Translate call (or of one stream item)."""
     return pb.TranslateResponse(
         results=[translation_result(result) for result in results], request_id=request_id
     )
 
 
-def translation_result(result: TextResult) -> pb.TranslationResult:
+def translation_result(result: TranslationResult) -> pb.TranslationResult:
     """The translation of one text."""
     return pb.TranslationResult(
         text=result.text,

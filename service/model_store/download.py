@@ -65,7 +65,7 @@ class Downloaded:
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class DownloadRetry:
     """How often and how patiently to retry a failing download."""
 
     attempts: int = 5
@@ -79,7 +79,7 @@ def download(
     dest: Path,
     *,
     sha256: str | None = None,
-    retry: RetryPolicy | None = None,
+    retry: DownloadRetry | None = None,
     progress: bool = True,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Downloaded:
@@ -87,7 +87,7 @@ def download(
 
     `dest` appears only once the whole file is there and matches `sha256` (when given).
     """
-    retry = retry or RetryPolicy()
+    retry = retry or DownloadRetry()
     if urlsplit(url).scheme not in ("http", "https"):
         raise ModelError(f"download address must be http(s): {url}")
     part = dest.with_name(dest.name + ".part")

@@ -15,7 +15,7 @@ import yaml
 
 from service.errors import ModelError
 from service.model_store.convert import convert, detect_layout, unpack
-from service.model_store.download import ChecksumMismatchError, RetryPolicy, download, file_sha256
+from service.model_store.download import ChecksumMismatchError, DownloadRetry, download, file_sha256
 from service.model_store.manifest import ModelSource
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class InstallOptions:
     force: bool = False
     require_checksum: bool = False
     progress: bool = True
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    retry: DownloadRetry = field(default_factory=DownloadRetry)
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ class InstalledModel:
 
 
 @dataclass(frozen=True)
-class Verification:
+class ModelCheck:
     """Outcome of loading one model and translating the canary in each of its directions."""
 
     label: str
@@ -105,11 +105,11 @@ def routes(models: Sequence[InstalledModel]) -> dict[str, str]:
     }
 
 
-def verify(model: InstalledModel, *, device: str = "cpu") -> Verification:
+def verify(model: InstalledModel, *, device: str = "cpu") -> ModelCheck:
     """Load the model with the serving engine and translate a canary sentence per direction."""
     info = model.info
     if info is None:
-        return Verification(model.label, False, error=model.error)
+        return ModelCheck(model.label, False, error=model.error)
     before = rss_mib()
     started = time.perf_counter()
     try:
@@ -123,7 +123,7 @@ def verify(model: InstalledModel, *, device: str = "cpu") -> Verification:
             target_spm=info.target_spm,
         )
     except ModelError as exc:
-        return Verification(model.label, False, error=str(exc))
+        return ModelCheck(model.label, False, error=str(exc))
     load_s = time.perf_counter() - started
     after = rss_mib()
     try:
@@ -131,7 +131,7 @@ def verify(model: InstalledModel, *, device: str = "cpu") -> Verification:
     finally:
         engine.unload()
     ok = all(text.strip() for text in outputs.values())
-    return Verification(
+    return ModelCheck(
         model.label,
         ok,
         load_s,

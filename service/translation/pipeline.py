@@ -26,8 +26,8 @@ from service.translation.batcher import Batcher, BatchOptions
 from service.translation.glossary_stage import GlossaryStage, Sentences
 from service.translation.request import (
     DEMO_MODEL_WARNING,
-    TextResult,
     TranslationRequest,
+    TranslationResult,
 )
 from service.translation.routes import RouteTranslator
 from service.translation.units import prepare_units, rebuild
@@ -80,7 +80,7 @@ class Pipeline:
 
     async def translate(
         self, request: TranslationRequest, deadline: float | None = None
-    ) -> list[TextResult]:
+    ) -> list[TranslationResult]:
         """Results in request order; raises domain errors for the caller's mistakes.
 
         Past `deadline` (a `time.monotonic()` value) the work is abandoned with
@@ -112,14 +112,16 @@ class Pipeline:
         request: TranslationRequest,
         entries: Sequence[CompiledEntry],
         deadline: float | None,
-    ) -> TextResult:
+    ) -> TranslationResult:
         # 1. Check the caller's text and detect its language.
         found = await self._off_loop(self._inspect, index, text, request)
         source, target, checked = found.source, request.target_language, found.checked
         if not checked.text.strip() or source == target:
             if checked.text.strip():
                 found.warnings.append(f"text is already in {target}; returned unchanged")
-            return TextResult(text, source, found.confidence, "", warnings=tuple(found.warnings))
+            return TranslationResult(
+                text, source, found.confidence, "", warnings=tuple(found.warnings)
+            )
         route = self._registry.route(source, target)
         translator = RouteTranslator(route, self._batchers)
         # 2. Segment into sentences, protect do-not-translate spans, split over-long sentences;
@@ -162,7 +164,7 @@ class Pipeline:
         )  # fmt: skip
         self._metrics.characters.labels(route.pair).inc(len(text))
         demo = (DEMO_MODEL_WARNING,) if route.demo else ()
-        return TextResult(
+        return TranslationResult(
             text=rebuilt.text,
             source_language=source,
             source_confidence=found.confidence,

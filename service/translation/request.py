@@ -115,7 +115,7 @@ def _check_language(name: str, value: str, *, required: bool) -> None:
 
 
 @dataclass(frozen=True)
-class TextResult:
+class TranslationResult:
     """The translation of one text."""
 
     text: str

@@ -9,7 +9,7 @@ from service.glossary.enforcement.report import TermReport
 from service.hypothesis import Hypothesis
 from service.text import markup, protect
 from service.text.input_check import Checked
-from service.text.markup.parsed import Document
+from service.text.markup.parsed import ParsedText
 from service.text.segment import split_long
 
 CountTokens = Callable[[str], int]
@@ -39,7 +39,7 @@ class Rebuilt:
 
 def prepare_units(
     text: str, text_format: str, language: str, count_tokens: CountTokens, max_tokens: int
-) -> tuple[Document, list[Unit]]:
+) -> tuple[ParsedText, list[Unit]]:
     """Parse `text`, mask every unit and cut the ones longer than `max_tokens` source tokens."""
     document = markup.parse(text, text_format, language)
     return document, [_prepare(unit, count_tokens, max_tokens) for unit in document.units]
@@ -75,7 +75,7 @@ def fit(
 
 
 def rebuild(
-    document: Document,
+    document: ParsedText,
     units: Sequence[Unit],
     hypotheses: Sequence[Sequence[Hypothesis]],
     reports: Sequence[Sequence[TermReport]],
@@ -98,7 +98,7 @@ def rebuild(
 
 
 def _locate_terms(
-    document: Document,
+    document: ParsedText,
     units: Sequence[Unit],
     reports: Sequence[Sequence[TermReport]],
     checked: Checked,

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePath
 
-from service.client.formats.document import Document, DocumentError, FormatOptions
+from service.client.formats.document import FileFormatError, FormatOptions, ParsedFile
 from service.client.formats.jsonl import parse_jsonl
 from service.client.formats.office import parse_docx
 from service.client.formats.subtitles import parse_srt
 from service.client.formats.text import parse_html, parse_markdown, parse_plain
 
-__all__ = ["FORMATS", "Document", "DocumentError", "FormatOptions", "detect_format", "parse"]
+__all__ = ["FORMATS", "FileFormatError", "FormatOptions", "ParsedFile", "detect_format", "parse"]
 
-Parser = Callable[[bytes, FormatOptions], Document]
+Parser = Callable[[bytes, FormatOptions], ParsedFile]
 
 FORMATS: dict[str, Parser] = {
     "plain": parse_plain,
@@ -44,12 +44,12 @@ def detect_format(path: PurePath, requested: str = "auto") -> str:
     return _SUFFIXES.get(path.suffix.lower(), "plain")
 
 
-def parse(data: bytes, format_name: str, options: FormatOptions) -> Document:
-    """Parse `data` as `format_name`; raises DocumentError naming what is wrong and where."""
+def parse(data: bytes, format_name: str, options: FormatOptions) -> ParsedFile:
+    """Parse `data` as `format_name`; raises FileFormatError naming what is wrong and where."""
     try:
         parser = FORMATS[format_name]
     except KeyError:
-        raise DocumentError(
+        raise FileFormatError(
             f"unknown format {format_name!r}; accepted: auto, {', '.join(FORMATS)}"
         ) from None
     return parser(data, options)

@@ -10,7 +10,7 @@ from service.client.records import Segment
 from service.vocab import PLAIN
 
 
-class DocumentError(ValueError):
+class FileFormatError(ValueError):
     """An input cannot be parsed; the message says where (line, subtitle, field) and why."""
 
 
@@ -25,7 +25,7 @@ class FormatOptions:
 
 
 @dataclass(frozen=True)
-class Document:
+class ParsedFile:
     """Segments of one input and a function rendering the output bytes from their translations."""
 
     segments: tuple[Segment, ...]
@@ -66,9 +66,9 @@ class Template:
             part if isinstance(part, str) else translations[part] for part in self._parts
         )
 
-    def document(self, how: TextEncoding, warnings: Sequence[str] = ()) -> Document:
-        """A Document whose output is this template encoded as the input was."""
-        return Document(
+    def document(self, how: TextEncoding, warnings: Sequence[str] = ()) -> ParsedFile:
+        """A ParsedFile whose output is this template encoded as the input was."""
+        return ParsedFile(
             tuple(self.segments),
             lambda translations: encode(self.fill(translations), how),
             tuple(warnings),

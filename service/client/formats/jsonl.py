@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from service.client.encoding import decode, encode
-from service.client.formats.document import Document, DocumentError, FormatOptions
+from service.client.formats.document import FileFormatError, FormatOptions, ParsedFile
 from service.client.records import Segment
 
 # Where a translated string goes back: line number, field path, index in a list (or -1).
 Slot = tuple[int, tuple[str, ...], int]
 
 
-def parse_jsonl(data: bytes, options: FormatOptions) -> Document:
+def parse_jsonl(data: bytes, options: FormatOptions) -> ParsedFile:
     """Every string (or list of strings) at the `options.fields` paths becomes a segment."""
     text, how = decode(data, options.encoding)
     lines = text.split("\n")
@@ -28,7 +28,7 @@ def parse_jsonl(data: bytes, options: FormatOptions) -> Document:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise DocumentError(
+            raise FileFormatError(
                 f"line {number + 1}: invalid JSON: {exc.msg} (column {exc.colno})"
             ) from None
         found = [(path, value) for path in paths for value in [_get(record, path)] if value]
@@ -47,7 +47,7 @@ def parse_jsonl(data: bytes, options: FormatOptions) -> Document:
             out[number] = json.dumps(record, ensure_ascii=_ascii_only(lines[number]))
         return encode("\n".join(out), how)
 
-    return Document(tuple(segments), render)
+    return ParsedFile(tuple(segments), render)
 
 
 def _get(record: Any, path: tuple[str, ...]) -> Any:

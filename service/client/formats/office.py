@@ -12,20 +12,20 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.run import Run
 
-from service.client.formats.document import Document, DocumentError, FormatOptions
+from service.client.formats.document import FileFormatError, FormatOptions, ParsedFile
 from service.client.records import Segment
 
 # Runs of a paragraph, including those inside hyperlinks, tracked insertions and smart tags.
 _RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r"
 
 
-def parse_docx(data: bytes, options: FormatOptions) -> Document:
+def parse_docx(data: bytes, options: FormatOptions) -> ParsedFile:
     """One segment per paragraph with text; the translation goes into the paragraph's first run."""
     del options  # DOCX is XML in a zip: the encoding is fixed by the format.
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError(f"not a readable DOCX file: {exc}") from exc
+        raise FileFormatError(f"not a readable DOCX file: {exc}") from exc
     paragraphs: list[list[Run]] = []
     mixed = 0
     for element in _paragraph_elements(document):
@@ -57,7 +57,7 @@ def parse_docx(data: bytes, options: FormatOptions) -> Document:
         document.save(out)
         return out.getvalue()
 
-    return Document(segments, render, warnings)
+    return ParsedFile(segments, render, warnings)
 
 
 def _paragraph_elements(document: Any) -> Iterator[Any]:

@@ -8,21 +8,21 @@ from collections.abc import Sequence
 import srt
 
 from service.client.encoding import decode
-from service.client.formats.document import Document, DocumentError, FormatOptions, Template
+from service.client.formats.document import FileFormatError, FormatOptions, ParsedFile, Template
 
 _CUE_SEPARATOR = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
 _WORD = re.compile(r"\S+")
 
 
-def parse_srt(data: bytes, options: FormatOptions) -> Document:
+def parse_srt(data: bytes, options: FormatOptions) -> ParsedFile:
     """Cue text (its lines joined, so sentences stay whole) becomes one segment per cue."""
     text, how = decode(data, options.encoding)
     try:
         cues = list(srt.parse(text))
     except srt.SRTParseError as exc:
-        raise DocumentError(f"broken SubRip file: {exc}") from exc
+        raise FileFormatError(f"broken SubRip file: {exc}") from exc
     if not cues and text.strip():
-        raise DocumentError("broken SubRip file: no subtitle cues found")
+        raise FileFormatError("broken SubRip file: no subtitle cues found")
     # srt validated the file; the cue blocks are now cut from the text itself so that every byte
     # outside the cue text (numbering, timing style, blank lines) is copied unchanged.
     template = Template()
@@ -41,7 +41,7 @@ def parse_srt(data: bytes, options: FormatOptions) -> Document:
             template.literal(separator.group())
             position = separator.end()
     if blocks != len(cues):
-        raise DocumentError(f"broken SubRip file: {len(cues)} cues but {blocks} blocks")
+        raise FileFormatError(f"broken SubRip file: {len(cues)} cues but {blocks} blocks")
     inner = template.document(how)
 
     def render(translations: Sequence[str]) -> bytes:
@@ -51,7 +51,7 @@ def parse_srt(data: bytes, options: FormatOptions) -> Document:
         ]
         return inner.render(wrapped)
 
-    return Document(inner.segments, render)
+    return ParsedFile(inner.segments, render)
 
 
 def _add_cue(template: Template, block: str, shapes: list[tuple[int, str]]) -> None:

@@ -7,7 +7,7 @@ import re
 from markdown_it import MarkdownIt
 
 from service.client.encoding import decode
-from service.client.formats.document import Document, FormatOptions, Template
+from service.client.formats.document import FormatOptions, ParsedFile, Template
 from service.vocab import HTML, MARKDOWN, PLAIN
 
 # Pieces are kept well under the server's per-text limit (100k characters by default) so that one
@@ -20,7 +20,7 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n(?:---|\.\.\.)\n", re.DOTALL)
 
 
-def parse_plain(data: bytes, options: FormatOptions) -> Document:
+def parse_plain(data: bytes, options: FormatOptions) -> ParsedFile:
     """Paragraphs (separated by blank lines) become segments; whitespace between them is kept."""
     text, how = decode(data, options.encoding)
     template = Template()
@@ -33,7 +33,7 @@ def parse_plain(data: bytes, options: FormatOptions) -> Document:
     return template.document(how)
 
 
-def parse_markdown(data: bytes, options: FormatOptions) -> Document:
+def parse_markdown(data: bytes, options: FormatOptions) -> ParsedFile:
     """The document (after any front matter) as Markdown pieces cut between top-level blocks."""
     text, how = decode(data, options.encoding)
     template = Template()
@@ -46,7 +46,7 @@ def parse_markdown(data: bytes, options: FormatOptions) -> Document:
     return template.document(how)
 
 
-def parse_html(data: bytes, options: FormatOptions) -> Document:
+def parse_html(data: bytes, options: FormatOptions) -> ParsedFile:
     """The whole document as one HTML text: the server translates text nodes, keeps markup."""
     text, how = decode(data, options.encoding)
     template = Template()

@@ -13,13 +13,13 @@ from service.glossary.enforcement.redecode import redecode
 from service.glossary.enforcement.repair import Edit, FormChooser, agreement_edits, pick_paradigm
 from service.glossary.enforcement.report import EnforcementResult, TermReport
 from service.glossary.enforcement.steps import Steps
-from service.glossary.enforcement.tokens import normalize
+from service.glossary.enforcement.tokens import matching_form
 from service.glossary.enforcement.verify import (
     HOMOGLYPH,
     OK,
     WRONG_CASE,
     Finding,
-    Verification,
+    TranslationCheck,
     Verifier,
     constraint_for,
 )
@@ -141,7 +141,7 @@ class Enforcer:
 
     def _pick(
         self, hypotheses: Sequence[Hypothesis], matches: list[TermMatch], tools: _Tools
-    ) -> tuple[Verification, bool]:
+    ) -> tuple[TranslationCheck, bool]:
         """The best hypothesis that already satisfies every term, if its score is close enough."""
         first = tools.verifier.verify(hypotheses[0].text, matches)
         if first.satisfied:
@@ -157,7 +157,7 @@ class Enforcer:
     def _enforce_view(
         self,
         source: str,
-        view: Verification,
+        view: TranslationCheck,
         matches: list[TermMatch],
         tools: _Tools,
         model: bool,
@@ -194,7 +194,7 @@ class Enforcer:
         return text, reports, warnings + step.warnings
 
     def _pass(
-        self, source: str, view: Verification, tools: _Tools, scoring: str | None
+        self, source: str, view: TranslationCheck, tools: _Tools, scoring: str | None
     ) -> Steps[_Pass]:
         """Repairs for every occurrence not already right (ties scored against `scoring`)."""
         step = _Pass([], [_report(f, "", "", FAILED, "not-found") for f in view.findings], [], [])
@@ -217,7 +217,7 @@ class Enforcer:
         return step
 
     def _located(
-        self, source: str, view: Verification, finding: Finding, tools: _Tools, taken: set[int]
+        self, source: str, view: TranslationCheck, finding: Finding, tools: _Tools, taken: set[int]
     ) -> Located | None:
         span = finding.span
         if finding.status == HOMOGLYPH and span is not None:
@@ -228,7 +228,7 @@ class Enforcer:
 
     def _repair(
         self,
-        view: Verification,
+        view: TranslationCheck,
         finding: Finding,
         located: Located,
         tools: _Tools,
@@ -239,8 +239,10 @@ class Enforcer:
         wrong = view.text[start:end]
         if located.method == "homoglyph":
             case = located.wrong_cases[0] if located.wrong_cases else ""
-            return Edit(start, end, normalize(wrong), case, "homoglyph", wrong)
-        paradigm = pick_paradigm(finding.match.entry, language, normalize(wrong), located.paradigm)
+            return Edit(start, end, matching_form(wrong), case, "homoglyph", wrong)
+        paradigm = pick_paradigm(
+            finding.match.entry, language, matching_form(wrong), located.paradigm
+        )
         constraint = finding.constraint
         if finding.status != WRONG_CASE:
             constraint = constraint_for(
@@ -254,7 +256,7 @@ class Enforcer:
             finding,
             paradigm,
             constraint,
-            normalize(wrong),
+            matching_form(wrong),
             located.wrong_cases,
             render,
             scoring,
@@ -265,7 +267,7 @@ class Enforcer:
         return Edit(start, end, form, case, f"{located.method}+{how}", wrong)
 
     def _forbidden_leftovers(
-        self, view: Verification, tools: _Tools, taken: set[int], step: _Pass
+        self, view: TranslationCheck, tools: _Tools, taken: set[int], step: _Pass
     ) -> Steps[None]:
         """A forbidden variant beside a right form (an extra mention): replace it as well."""
         for span in view.forbidden:

@@ -9,7 +9,7 @@ from service.glossary.enforcement.grammar import CONJUNCTIONS, parses
 from service.glossary.enforcement.match import PROPER_KINDS, FormIndex, Span, select
 from service.glossary.enforcement.repair import all_forms, similarity
 from service.glossary.enforcement.tokens import Token, next_word, previous_word, tokenize
-from service.glossary.enforcement.verify import Finding, Verification
+from service.glossary.enforcement.verify import Finding, TranslationCheck
 from service.glossary.model import CompiledEntry
 
 FUZZY_THRESHOLD = 0.6
@@ -51,7 +51,7 @@ class Locator:
         self._foreign = FormIndex.build(self.entries, other, forbidden=False) if other else None
 
     def locate(
-        self, view: Verification, finding: Finding, taken: set[int], source: str
+        self, view: TranslationCheck, finding: Finding, taken: set[int], source: str
     ) -> Located | None:
         """The span to repair for a missing term, or None when nothing renders it."""
         located = self._locate(view, finding, taken, source)
@@ -60,7 +60,7 @@ class Locator:
         return self._widen(view, finding, located, taken)
 
     def _widen(
-        self, view: Verification, finding: Finding, located: Located, taken: set[int]
+        self, view: TranslationCheck, finding: Finding, located: Located, taken: set[int]
     ) -> Located:
         """ "Нижньому Новгороде": a wrong head word takes the right words of its phrase along."""
         forms = all_forms(finding.match.entry, self.language)
@@ -82,7 +82,7 @@ class Locator:
         return replace(located, start=best[0], end=best[1])
 
     def _locate(
-        self, view: Verification, finding: Finding, taken: set[int], source: str
+        self, view: TranslationCheck, finding: Finding, taken: set[int], source: str
     ) -> Located | None:
         position = finding.match.position
         foreign = {
@@ -108,7 +108,9 @@ class Locator:
             return []
         return select(self._foreign.spans(tokens), [0] * len(self.entries))
 
-    def _coordinated(self, view: Verification, finding: Finding, taken: set[int]) -> Located | None:
+    def _coordinated(
+        self, view: TranslationCheck, finding: Finding, taken: set[int]
+    ) -> Located | None:
         """ "Latvia and Estonia" -> "Литва и Эстония": the partner term places the missing one."""
         anchor = finding.match.partner
         if anchor is None:
@@ -124,7 +126,7 @@ class Locator:
                 return Located(index, index + 1, "coordination")
         return None
 
-    def _fuzzy(self, view: Verification, finding: Finding, taken: set[int]) -> Located | None:
+    def _fuzzy(self, view: TranslationCheck, finding: Finding, taken: set[int]) -> Located | None:
         entry = finding.match.entry
         forms = all_forms(entry, self.language)
         sizes = {len(form.split()) for form in forms}
@@ -144,7 +146,9 @@ class Locator:
                     best = (ratio, first, cells[-1] + 1)
         return Located(best[1], best[2], "fuzzy") if best else None
 
-    def _paraphrase(self, view: Verification, finding: Finding, taken: set[int]) -> Located | None:
+    def _paraphrase(
+        self, view: TranslationCheck, finding: Finding, taken: set[int]
+    ) -> Located | None:
         if finding.match.entry.entry.kind != "place":
             return None
         plural = finding.match.entry.entry.gender == "plural"

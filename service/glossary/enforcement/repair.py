@@ -15,7 +15,7 @@ from service.glossary.enforcement.grammar import (
 from service.glossary.enforcement.match import Span, terms_of
 from service.glossary.enforcement.steps import Steps, score
 from service.glossary.enforcement.tokens import Token, next_word, previous_word
-from service.glossary.enforcement.verify import MISSING, Finding, Verification
+from service.glossary.enforcement.verify import MISSING, Finding, TranslationCheck
 from service.glossary.model import CASES, CompiledEntry, Paradigm
 
 
@@ -125,7 +125,7 @@ def pick_paradigm(entry: CompiledEntry, language: str, wrong: str, index: int | 
     return max(paradigms, key=closeness)
 
 
-def agreement_edits(view: Verification, language: str) -> list[tuple[int, Edit]]:
+def agreement_edits(view: TranslationCheck, language: str) -> list[tuple[int, Edit]]:
     """Past-tense verbs next to a nominative term that disagree with its gender (by finding)."""
     edits: list[tuple[int, Edit]] = []
     for index, finding in enumerate(view.findings):

@@ -38,7 +38,7 @@ class Token:
         return self.text.casefold()
 
 
-def normalize(text: str) -> str:
+def matching_form(text: str) -> str:
     """`text` with uniform quotes/apostrophes and Latin look-alikes inside Cyrillic words fixed."""
     marked = text.translate(_MARKS)
     if not _CYRILLIC.search(marked):
@@ -56,7 +56,7 @@ def tokenize(text: str, language: str) -> list[Token]:
     pattern = _WORD_EN if language == "en" else _WORD
     tokens: list[Token] = []
     at_start = True
-    for match in pattern.finditer(normalize(text)):
+    for match in pattern.finditer(matching_form(text)):
         word = match.group(0)
         tokens.append(Token(word, match.start(), match.end(), at_start and word[:1].isalnum()))
         if word[:1].isalnum():

@@ -15,7 +15,7 @@ from service.glossary.enforcement.match import (
     glossary_ranks,
     select,
 )
-from service.glossary.enforcement.tokens import Token, normalize, tokenize
+from service.glossary.enforcement.tokens import Token, matching_form, tokenize
 from service.glossary.model import CompiledEntry
 
 OK = "ok"
@@ -35,7 +35,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Verification:
+class TranslationCheck:
     """Every source occurrence checked against one translation."""
 
     text: str
@@ -65,7 +65,7 @@ class Verifier:
         self._index = FormIndex.build(self.entries, language)
         self._ranks = glossary_ranks(self.entries)
 
-    def verify(self, text: str, matches: Sequence[TermMatch]) -> Verification:
+    def verify(self, text: str, matches: Sequence[TermMatch]) -> TranslationCheck:
         """Find a form per occurrence (each target form used once) and flag forbidden variants."""
         tokens = tokenize(text, self.language)
         spans = select(self._index.spans(tokens), self._ranks)
@@ -89,7 +89,7 @@ class Verifier:
         wanted = {match.position for match in matches}
         forbidden = tuple(s for s in spans if s.ref.role == FORBIDDEN and s.ref.position in wanted)
         claimed = frozenset(i for s in accepted for i in range(s.start, s.end))
-        return Verification(text, tokens, tuple(findings), forbidden, claimed)
+        return TranslationCheck(text, tokens, tuple(findings), forbidden, claimed)
 
     def _check(self, text: str, tokens: list[Token], match: TermMatch, span: Span) -> Finding:
         cases = set(span.ref.cases)
@@ -98,7 +98,7 @@ class Verifier:
             return Finding(match, WRONG_CASE, span, constraint)
         start, end = tokens[span.start].start, tokens[span.end - 1].end
         raw = text[start:end]
-        status = HOMOGLYPH if normalize(raw) != raw and _letters_differ(raw) else OK
+        status = HOMOGLYPH if matching_form(raw) != raw and _letters_differ(raw) else OK
         return Finding(match, status, span, constraint)
 
 
@@ -124,4 +124,4 @@ def constraint_for(
 
 def _letters_differ(raw: str) -> bool:
     """True when normalising changed a letter (not only quotes or apostrophes)."""
-    return any(a != b and a.isalpha() for a, b in zip(raw, normalize(raw), strict=True))
+    return any(a != b and a.isalpha() for a, b in zip(raw, matching_form(raw), strict=True))

@@ -11,7 +11,7 @@ from service.glossary.analyzers import analyzer
 from service.glossary.model import CASES
 from service.glossary.paradigms.analogy import SuffixGuesser
 from service.glossary.paradigms.rules import decline
-from service.glossary.paradigms.spelling import normalize, restore_apostrophe, restore_case
+from service.glossary.paradigms.spelling import dictionary_key, restore_apostrophe, restore_case
 
 _CACHE_SIZE = 32768
 _GENDER_TAGS = {"masculine": "masc", "feminine": "femn", "neuter": "neut"}
@@ -70,7 +70,7 @@ class Morphology:
 
     def known_parses(self, lang: str, word: str) -> tuple[Any, ...]:
         """The dictionary's parses of `word` (none when the word is hidden or unknown)."""
-        return self._known(lang, normalize(word))
+        return self._known(lang, dictionary_key(word))
 
     def _lookup(self, lang: str, key: str) -> tuple[Any, ...]:
         if self._hidden(key):
@@ -93,7 +93,7 @@ class Morphology:
         if readings:
             return bool(readings[0].tag.POS == "ADJF")
         # Unknown word: adjectival endings (-ський, -ська, -ий, -ая...) decide.
-        return normalize(word).endswith(_ADJECTIVE_ENDINGS[lang])
+        return dictionary_key(word).endswith(_ADJECTIVE_ENDINGS[lang])
 
     def noun(self, word: str, spec: WordSpec) -> WordParadigm | None:
         """The paradigm of a noun, or None when no paradigm fits the metadata."""
@@ -106,11 +106,11 @@ class Morphology:
             forms = [(form.word, form.tag) for form in parse.lexeme]
             return _finish(word, spec, _collect(forms, spec.plural, None), False, adjective=False)
         if not spec.animate:
-            by_rule = decline(spec.lang, normalize(word), spec.gender, spec.plural)
+            by_rule = decline(spec.lang, dictionary_key(word), spec.gender, spec.plural)
             if by_rule is not None:
                 return _finish(word, spec, by_rule, True, adjective=False)
         guessed = self._guessers[spec.lang].lexeme(
-            normalize(word), lambda tag: accept(tag) and "Fixd" not in _grammemes(tag)
+            dictionary_key(word), lambda tag: accept(tag) and "Fixd" not in _grammemes(tag)
         )
         if guessed is None:
             return None
@@ -130,7 +130,7 @@ class Morphology:
         if known:
             forms = [(form.word, form.tag) for form in known[0].lexeme]
             return _finish(word, spec, _collect(forms, spec.plural, agrees), False, adjective=True)
-        guessed = self._guessers[spec.lang].lexeme(normalize(word), accept)
+        guessed = self._guessers[spec.lang].lexeme(dictionary_key(word), accept)
         if guessed is None:
             return None
         return _finish(word, spec, _collect(guessed, spec.plural, agrees), True, adjective=True)
@@ -192,7 +192,7 @@ def _finish(
 ) -> WordParadigm | None:
     if any(not forms for forms in table.values()):
         return None
-    table["nomn"] = [normalize(word)]
+    table["nomn"] = [dictionary_key(word)]
     like = table["gent"][0] if spec.animate else table["nomn"][0]
     if adjective and (spec.plural or spec.gender not in ("feminine", "neuter")):
         # Masculine and plural accusative: nominative when inanimate, genitive when animate.

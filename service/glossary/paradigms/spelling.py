@@ -11,7 +11,7 @@ _QUOTES = "«»\"“”„‘'"
 _VOWELS = "аеєиіїоуюяыэё"
 
 
-def normalize(word: str) -> str:
+def dictionary_key(word: str) -> str:
     """The lower-case lookup key pymorphy3 expects."""
     return word.translate(_APOSTROPHES).lower()
 

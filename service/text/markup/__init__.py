@@ -7,20 +7,20 @@ from collections.abc import Callable
 from service.errors import InvalidArgumentError
 from service.text.markup.html import parse_html
 from service.text.markup.markdown import parse_markdown
-from service.text.markup.parsed import Document, Rendered
+from service.text.markup.parsed import ParsedText, Rendered
 from service.text.markup.plain import parse_plain
 from service.vocab import HTML, MARKDOWN, PLAIN, TEXT_FORMATS
 
-__all__ = ["Document", "Rendered", "parse"]
+__all__ = ["ParsedText", "Rendered", "parse"]
 
-_PARSERS: dict[str, Callable[[str, str], Document]] = {
+_PARSERS: dict[str, Callable[[str, str], ParsedText]] = {
     PLAIN: parse_plain,
     MARKDOWN: parse_markdown,
     HTML: parse_html,
 }
 
 
-def parse(text: str, text_format: str, language: str) -> Document:
+def parse(text: str, text_format: str, language: str) -> ParsedText:
     """Parse `text` written in `text_format` (plain, markdown or html) and `language`."""
     parser = _PARSERS.get(text_format)
     if parser is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from service.text.markup.inline import Atom, add_run
-from service.text.markup.parsed import Document, DocumentBuilder, Part
+from service.text.markup.parsed import ParsedText, ParsedTextBuilder, Part
 
 # Tags that live inside a sentence; any other tag ends the run of inline text.
 INLINE = frozenset(
@@ -96,9 +96,9 @@ class _Recorder(HTMLParser):
         return found
 
 
-def parse_html(text: str, language: str) -> Document:
+def parse_html(text: str, language: str) -> ParsedText:
     """Units are the sentences of text runs and alt/title values; everything else is literal."""
-    builder = DocumentBuilder()
+    builder = ParsedTextBuilder()
     run: list[Atom] = []
     events = _Recorder(text).events()
     covered = "".join(e.raw for e in events)
@@ -129,7 +129,7 @@ def parse_html(text: str, language: str) -> Document:
 
 
 def _place(
-    builder: DocumentBuilder, run: list[Atom], language: str, atom: Atom, *, inline: bool
+    builder: ParsedTextBuilder, run: list[Atom], language: str, atom: Atom, *, inline: bool
 ) -> None:
     if inline:
         run.append(atom)
@@ -142,7 +142,7 @@ def _place(
             builder.parts.append(part)
 
 
-def _flush(builder: DocumentBuilder, run: list[Atom], language: str) -> None:
+def _flush(builder: ParsedTextBuilder, run: list[Atom], language: str) -> None:
     if run:
         add_run(builder, run, language, _escape)
         run.clear()
@@ -181,7 +181,7 @@ def _skip_element(events: list[_Event], index: int) -> tuple[int, str]:
     return len(events), "".join(raw)
 
 
-def _tag_parts(builder: DocumentBuilder, event: _Event, language: str) -> tuple[Part, ...]:
+def _tag_parts(builder: ParsedTextBuilder, event: _Event, language: str) -> tuple[Part, ...]:
     """The tag as written, with alt/title values cut out as units of their own."""
     parts: list[Part] = []
     raw, cursor = event.raw, 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from service.text.markup.parsed import DocumentBuilder, Part
+from service.text.markup.parsed import ParsedTextBuilder, Part
 from service.text.protect import Masked, free_prefix, restore
 from service.text.segment import split_text
 
@@ -21,7 +21,9 @@ class Atom:
     text: str | None = None
 
 
-def add_run(builder: DocumentBuilder, atoms: Sequence[Atom], language: str, escape: Escape) -> None:
+def add_run(
+    builder: ParsedTextBuilder, atoms: Sequence[Atom], language: str, escape: Escape
+) -> None:
     """Append a run: sentences become units; markup at a sentence's edge stays literal, markup
     inside it travels as a token the model copies and is put back where the model left it."""
     starts, plain = _layout(atoms)
@@ -49,7 +51,7 @@ def _layout(atoms: Sequence[Atom]) -> tuple[list[int], str]:
 
 
 def _emit_tags_at(
-    builder: DocumentBuilder, atoms: Sequence[Atom], starts: list[int], taken: list[bool], at: int
+    builder: ParsedTextBuilder, atoms: Sequence[Atom], starts: list[int], taken: list[bool], at: int
 ) -> None:
     for i, atom in enumerate(atoms):
         if atom.text is None and not taken[i] and starts[i] <= at:
@@ -58,7 +60,7 @@ def _emit_tags_at(
 
 
 def _emit_range(
-    builder: DocumentBuilder,
+    builder: ParsedTextBuilder,
     atoms: Sequence[Atom],
     starts: list[int],
     taken: list[bool],
@@ -79,7 +81,7 @@ def _emit_range(
 
 
 def _add_sentence(
-    builder: DocumentBuilder,
+    builder: ParsedTextBuilder,
     atoms: Sequence[Atom],
     starts: list[int],
     taken: list[bool],
@@ -128,7 +130,7 @@ def _source_slice(atom: Atom, lo: int, hi: int, escape: Escape) -> str:
     return escape(text[lo:hi])
 
 
-def _literal_parts(builder: DocumentBuilder, parts: tuple[Part, ...]) -> None:
+def _literal_parts(builder: ParsedTextBuilder, parts: tuple[Part, ...]) -> None:
     for part in parts:
         if isinstance(part, str):
             builder.literal(part)

@@ -8,16 +8,16 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from service.text.markup.inline import Atom, add_run
-from service.text.markup.parsed import Document, DocumentBuilder
+from service.text.markup.parsed import ParsedText, ParsedTextBuilder
 
 
 class _UnlocatedError(Exception):
     """A token's source text could not be found; its text is then kept as written."""
 
 
-def parse_markdown(text: str, language: str) -> Document:
+def parse_markdown(text: str, language: str) -> ParsedText:
     """Parse with markdown-it (CommonMark + tables) and translate only inline text."""
-    builder = DocumentBuilder()
+    builder = ParsedTextBuilder()
     parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
     cursor = 0
     for token in parser.parse(text):

@@ -25,7 +25,7 @@ class Rendered:
 
 
 @dataclass(frozen=True)
-class Document:
+class ParsedText:
     """Units to translate, in order, and the parts that rebuild the whole text around them."""
 
     units: list[str]
@@ -61,7 +61,7 @@ class Document:
         return Rendered(text, tuple(warnings))
 
 
-class DocumentBuilder:
+class ParsedTextBuilder:
     """Collects literal text and units in output order."""
 
     def __init__(self) -> None:
@@ -99,8 +99,8 @@ class DocumentBuilder:
             self.parts.append(index)
         return index
 
-    def build(self) -> Document:
-        return Document(
+    def build(self) -> ParsedText:
+        return ParsedText(
             self.units,
             tuple(self.parts),
             tuple(self.finishers),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from service.text.markup.parsed import Document, DocumentBuilder
+from service.text.markup.parsed import ParsedText, ParsedTextBuilder
 from service.text.segment import split_text
 
 
-def parse_plain(text: str, language: str) -> Document:
+def parse_plain(text: str, language: str) -> ParsedText:
     """Split plain text into sentence units; layout between them is literal."""
-    builder = DocumentBuilder()
+    builder = ParsedTextBuilder()
     cursor = 0
     for piece in split_text(text, language):
         if piece.translate:
