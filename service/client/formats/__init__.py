@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePath
 
-from service.client.formats.document import FileFormatError, FormatOptions, ParsedFile
 from service.client.formats.jsonl import parse_jsonl
 from service.client.formats.office import parse_docx
+from service.client.formats.parsed_file import FileFormatError, FormatOptions, ParsedFile
 from service.client.formats.subtitles import parse_srt
 from service.client.formats.text import parse_html, parse_markdown, parse_plain
 

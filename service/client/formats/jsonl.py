@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from service.client.encoding import decode, encode
-from service.client.formats.document import FileFormatError, FormatOptions, ParsedFile
+from service.client.formats.parsed_file import FileFormatError, FormatOptions, ParsedFile
 from service.client.records import Segment
 
 # Where a translated string goes back: line number, field path, index in a list (or -1).

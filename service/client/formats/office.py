@@ -12,7 +12,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.run import Run
 
-from service.client.formats.document import FileFormatError, FormatOptions, ParsedFile
+from service.client.formats.parsed_file import FileFormatError, FormatOptions, ParsedFile
 from service.client.records import Segment
 
 # Runs of a paragraph, including those inside hyperlinks, tracked insertions and smart tags.

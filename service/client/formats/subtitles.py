@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import srt
 
 from service.client.encoding import decode
-from service.client.formats.document import FileFormatError, FormatOptions, ParsedFile, Template
+from service.client.formats.parsed_file import FileFormatError, FormatOptions, ParsedFile, Template
 
 _CUE_SEPARATOR = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
 _WORD = re.compile(r"\S+")

@@ -7,7 +7,7 @@ import re
 from markdown_it import MarkdownIt
 
 from service.client.encoding import decode
-from service.client.formats.document import FormatOptions, ParsedFile, Template
+from service.client.formats.parsed_file import FormatOptions, ParsedFile, Template
 from service.vocab import HTML, MARKDOWN, PLAIN
 
 # Pieces are kept well under the server's per-text limit (100k characters by default) so that one
