@@ -7,6 +7,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from service.errors import InvalidArgumentError
+from service.text.lookalikes import (
+    CYRILLIC_LOOKALIKES,
+    CYRILLIC_TO_LATIN,
+    LATIN_LOOKALIKES,
+    LATIN_TO_CYRILLIC,
+)
 from service.text.offsets import IDENTITY, OffsetMap, OffsetMapBuilder
 
 # Invisible characters that split words for the model but carry no text: zero-width space,
@@ -20,10 +26,6 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _CLUSTER = re.compile(rf".[{_MARKS}]*", re.S)
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_LATIN_TO_CYRILLIC = str.maketrans("aceiopxyABCEHIKMOPTX", "асеіорхуАВСЕНІКМОРТХ")
-_CYRILLIC_TO_LATIN = str.maketrans("асеіорхуАВСЕНІКМОРТХ", "aceiopxyABCEHIKMOPTX")
-_LATIN_LOOKALIKES = frozenset("aceiopxyABCEHIKMOPTX")
-_CYRILLIC_LOOKALIKES = frozenset("асеіорхуАВСЕНІКМОРТХ")
 
 
 @dataclass(frozen=True)
@@ -109,14 +111,14 @@ def _fix_mixed_words(text: str) -> tuple[str, int]:
         latin = sum(ch.isascii() for ch in word)
         if not cyrillic or not latin:
             return word
-        if cyrillic >= latin and all(ch in _LATIN_LOOKALIKES for ch in word if ch.isascii()):
+        if cyrillic >= latin and all(ch in LATIN_LOOKALIKES for ch in word if ch.isascii()):
             fixed += 1
-            return word.translate(_LATIN_TO_CYRILLIC)
+            return word.translate(LATIN_TO_CYRILLIC)
         if latin > cyrillic and all(
-            ch in _CYRILLIC_LOOKALIKES for ch in word if "\u0400" <= ch <= "\u04ff"
+            ch in CYRILLIC_LOOKALIKES for ch in word if "\u0400" <= ch <= "\u04ff"
         ):
             fixed += 1
-            return word.translate(_CYRILLIC_TO_LATIN)
+            return word.translate(CYRILLIC_TO_LATIN)
         return word
 
     return _WORD.sub(repair, text), fixed

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Latin letters that look like Cyrillic ones: MT output and pasted text mix them inside Cyrillic
-# words ("Сирськi" with a Latin i). Each maps to one character, so offsets survive normalising.
-_HOMOGLYPHS = str.maketrans("aceopxyiABCEHKMOPTXI", "асеорхуіАВСЕНКМОРТХІ")
+from service.text.lookalikes import LATIN_TO_CYRILLIC
+
 # Quotes and apostrophes are written many ways; one of each makes «Ахмат» match "Ахмат".
 _MARKS = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "’": "'", "ʼ": "'"})
 _CYRILLIC = re.compile(r"[А-Яа-яЁёЇїІіЄєҐґ]")
@@ -48,7 +47,7 @@ def matching_form(text: str) -> str:
 
 def _fix_word(match: re.Match[str]) -> str:
     word = match.group(0)
-    return word.translate(_HOMOGLYPHS) if _CYRILLIC.search(word) else word
+    return word.translate(LATIN_TO_CYRILLIC) if _CYRILLIC.search(word) else word
 
 
 def tokenize(text: str, language: str) -> list[Token]:
