@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import logging
 import zipfile
 from pathlib import Path
 
@@ -121,7 +122,7 @@ def test_checksum_mismatch_is_refused_and_installs_nothing(
 
 
 def test_interrupted_download_resumes_with_range_on_the_next_run(
-    tmp_path: Path, state: ReleaseState, release_zip: bytes
+    tmp_path: Path, state: ReleaseState, release_zip: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
     half = len(release_zip) // 2
     state.drop_after, state.drops_left = half, 1
@@ -131,8 +132,10 @@ def test_interrupted_download_resumes_with_range_on_the_next_run(
         part = tmp_path / "models" / ".downloads" / "en-uk" / "opus-2020-01-08.zip.part"
         assert part.stat().st_size == half
         assert not (tmp_path / "models" / "en-uk").exists()
-        assert fetch(tmp_path, manifest) == 0
+        with caplog.at_level(logging.INFO, logger="service.model_store.install"):
+            assert fetch(tmp_path, manifest) == 0
     assert state.requests[-1] == (ARCHIVE_PATH, f"bytes={half}-")
+    assert f"en-uk: resumed the download at byte {half}" in caplog.messages
     record = yaml.safe_load((tmp_path / "models" / "en-uk" / "model.yaml").read_text("utf-8"))
     assert record["origin"]["sha256"] == hashlib.sha256(release_zip).hexdigest()
     assert record["origin"]["pinned"] is False

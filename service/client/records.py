@@ -76,9 +76,6 @@ class Translator(Protocol):
 class Tally:
     """Counters for the end-of-run summary."""
 
-    files_done: int = 0
-    files_skipped: int = 0
-    files_failed: int = 0
     characters: int = 0
     texts: int = 0
     demo_texts: int = 0

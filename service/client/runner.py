@@ -81,14 +81,12 @@ class Runner:
             self._store(task, data, output)
         except (TranslationFailedError, FileFormatError, OSError, ValueError) as exc:
             task.state, task.reason = "failed", _reason(exc)
-            self.tally.files_failed += 1
             logger.warning(
                 "failed: %s -> %s: %s", task.source.label, task.target_language, task.reason
             )
             self.progress.finished(task, ok=False)
             return
         task.state = "done"
-        self.tally.files_done += 1
         self._account(task, document, results)
         self.progress.finished(task, ok=True)
 

@@ -15,11 +15,6 @@ class Activity:
         self._active = 0
         self._last_change = time.monotonic()
 
-    @property
-    def active(self) -> int:
-        """Rpcs being handled now."""
-        return self._active
-
     @contextlib.contextmanager
     def track(self) -> Iterator[None]:
         """Count the enclosed rpc as active."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import http.client
@@ -193,9 +192,3 @@ def file_sha256(path: Path) -> str:
         while chunk := source.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def discard_partial(dest: Path) -> None:
-    """Remove an unfinished `.part` file for `dest`, if any."""
-    with contextlib.suppress(FileNotFoundError):
-        dest.with_name(dest.name + ".part").unlink()

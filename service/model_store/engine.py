@@ -10,6 +10,7 @@ from pathlib import Path
 import ctranslate2
 import sentencepiece as spm
 
+from service.config import Settings
 from service.errors import ModelError
 from service.hypothesis import Hypothesis
 from service.vocab import DEVICES
@@ -34,9 +35,9 @@ class Engine:
         intra_threads: int = 1,
         source_spm: str = "source.spm",
         target_spm: str = "target.spm",
-        beam_size: int = 2,
-        max_input_tokens: int = 200,
-        max_output_tokens: int = 256,
+        beam_size: int = Settings.beam_size,
+        max_input_tokens: int = Settings.max_input_tokens,
+        max_output_tokens: int = Settings.max_output_tokens,
     ) -> None:
         if device not in DEVICES:
             raise ModelError(f"device={device!r} is not accepted; use one of: {', '.join(DEVICES)}")

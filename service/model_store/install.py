@@ -172,6 +172,8 @@ def _obtain(
     result = download(
         entry.url, dest, sha256=entry.sha256, retry=options.retry, progress=options.progress
     )
+    if result.resumed_from:
+        logger.info("%s: resumed the download at byte %d", entry.id, result.resumed_from)
     if entry.sha256 is None:
         logger.warning(
             "%s: the manifest pins no checksum; found sha256 %s (pin it in models.yaml)",

@@ -25,7 +25,7 @@ ENTRY_FIELDS = (
     "huggingface",
     "license",
     "target_tokens",
-    "notes",
+    "notes",  # for people reading the file: accepted, never used
 )
 REQUIRED_FIELDS = ("name", "version", "pairs", "url", "license")
 # The id names the install directory models/<id>/, so it must be one safe path component.
@@ -48,7 +48,6 @@ class ModelSource:
     sha256: str | None = None
     huggingface: str | None = None
     target_tokens: Mapping[str, str] = field(default_factory=dict)
-    notes: str = ""
 
     @property
     def archive_name(self) -> str:
@@ -156,7 +155,6 @@ def _parse_entry(path: Path, entry_id: str, raw: Any) -> ModelSource:
         sha256=_sha256(path, entry_id, raw.get("sha256")),
         huggingface=_huggingface(path, entry_id, raw.get("huggingface")),
         target_tokens=_target_tokens(path, entry_id, raw.get("target_tokens"), pairs),
-        notes=str(raw.get("notes") or ""),
     )
 
 

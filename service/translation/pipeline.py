@@ -127,10 +127,12 @@ class Pipeline:
         # 2. Segment into sentences, protect do-not-translate spans, split over-long sentences;
         # 3. find the glossary terms of every sentence.
         started = time.monotonic()
-        count_tokens = route.legs[0].engine.count_tokens
+        # The first model reads the source: its tokenizer and input bound (the setting) decide
+        # where an over-long sentence is cut.
+        first = route.legs[0].engine
         document, units = await self._off_loop(
-            prepare_units, checked.text, request.text_format, source, count_tokens,
-            self._settings.max_input_tokens,
+            prepare_units, checked.text, request.text_format, source, first.count_tokens,
+            first.max_input_tokens,
         )  # fmt: skip
         parts = [part for unit in units for part in unit.parts]
         matches = await self._off_loop(self._glossary.find, parts, source, target, entries)

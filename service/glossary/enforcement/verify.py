@@ -51,10 +51,6 @@ class TranslationCheck:
         """True when every occurrence has a right form and no forbidden variant is present."""
         return not self.forbidden and all(finding.status == OK for finding in self.findings)
 
-    def char_span(self, span: Span) -> tuple[int, int]:
-        """Character offsets of a token span in `text`."""
-        return self.tokens[span.start].start, self.tokens[span.end - 1].end
-
 
 class Verifier:
     """Verifies translations into one language against a request's entries."""
