@@ -108,6 +108,11 @@ def test_the_wheel_holds_stubs_data_and_licence(installed: Installed) -> None:
     assert "service/_data/models/demo/tlumach-demo/model.bin" in names
     assert "service/_data/models/models.yaml" in names
     assert "service/_data/glossaries/news-ua.yaml" in names
+    # The word lists paradigms and enforcement read per language.
+    for language in ("uk", "ru"):
+        assert f"service/glossary/paradigms/data/{language}.yaml" in names
+    for language in ("en", "uk", "ru"):
+        assert f"service/glossary/enforcement/data/{language}.yaml" in names
     assert f"tlumach-{__version__}.dist-info/licenses/LICENSE" in names
     # Training scripts of the demo model are source, not package data.
     assert not any(name.startswith("service/_data/models/demo/train") for name in names)

@@ -7,170 +7,13 @@ from typing import Any
 
 from service.glossary.analyzers import analyzer
 from service.glossary.enforcement.tokens import Token, next_word, previous_word
+from service.glossary.enforcement.word_lists import grammar_lists, in_any_language
 from service.glossary.model import CASES
 
 _ALL = frozenset(CASES)
-_LOC_ACC = frozenset({"accs", "loct"})
-_GEN = frozenset({"gent"})
+# The object of "з"/"с" before a person is more likely "with" (instrumental) than "from".
 _GEN_ABL = frozenset({"gent", "ablt"})
-_ABL_ACC = frozenset({"ablt", "accs"})
-# Cases each preposition governs; only the ones possible before a name. "по" takes the dative
-# before names in both languages (uk "по Харкові" is a locative of time/surface, wrong for
-# strikes on a city), "з"/"с" the genitive (from) or instrumental (with).
-_GENITIVE_UK = "від до для біля поблизу коло навколо довкола без після серед проти крім окрім "
-_GENITIVE_UK += "замість щодо вздовж уздовж вглиб углиб всередині усередині неподалік край"
-_GENITIVE_RU = "от до для без безо у около возле вблизи близ из изо после против среди кроме "
-_GENITIVE_RU += "вместо вдоль вглубь внутри ради из-за из-под посреди мимо"
-PREPOSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    "uk": {
-        **dict.fromkeys(_GENITIVE_UK.split(), _GEN),
-        **dict.fromkeys(("у", "в", "на"), _LOC_ACC),
-        **dict.fromkeys(("з", "із", "зі", "зо"), _GEN_ABL),
-        **dict.fromkeys(("через", "про", "крізь"), frozenset({"accs"})),
-        **dict.fromkeys(("над", "під", "за"), _ABL_ACC),
-        **dict.fromkeys(("перед", "поміж", "між"), frozenset({"ablt"})),
-        **dict.fromkeys(
-            ("по", "завдяки", "всупереч", "назустріч", "відповідно"), frozenset({"datv"})
-        ),
-        **dict.fromkeys(("при",), frozenset({"loct"})),
-        **dict.fromkeys(("о", "об"), _LOC_ACC),
-    },
-    "ru": {
-        **dict.fromkeys(_GENITIVE_RU.split(), _GEN),
-        **dict.fromkeys(("в", "во", "на"), _LOC_ACC),
-        **dict.fromkeys(("с", "со"), _GEN_ABL),
-        **dict.fromkeys(("через", "про", "сквозь"), frozenset({"accs"})),
-        **dict.fromkeys(("под", "подо", "за"), _ABL_ACC),
-        **dict.fromkeys(("над", "надо", "перед", "передо", "между"), frozenset({"ablt"})),
-        **dict.fromkeys(
-            ("к", "ко", "по", "благодаря", "вопреки", "навстречу", "согласно"), frozenset({"datv"})
-        ),
-        **dict.fromkeys(("при",), frozenset({"loct"})),
-        **dict.fromkeys(("о", "об", "обо"), _LOC_ACC),
-    },
-}
-# Verbs whose object is a dative and never an accusative person or place (uk дякувати кому,
-# ru велеть кому). A nominative after them may still be an inverted subject.
-DATIVE_VERBS = {
-    "uk": frozenset(
-        [
-            "дякувати",
-            "подякувати",
-            "допомагати",
-            "допомогти",
-            "наказати",
-            "наказувати",
-            "загрожувати",
-            "погрожувати",
-            "пригрозити",
-            "дозволити",
-            "дозволяти",
-            "заборонити",
-            "забороняти",
-            "сказати",
-            "казати",
-            "відповісти",
-            "відповідати",
-            "обіцяти",
-            "пообіцяти",
-            "телефонувати",
-            "зателефонувати",
-            "запропонувати",
-            "пропонувати",
-            "радити",
-            "порадити",
-            "заважати",
-            "завадити",
-            "протистояти",
-            "співчувати",
-            "довіряти",
-        ]
-    ),
-    "ru": frozenset(
-        [
-            "помогать",
-            "помочь",
-            "велеть",
-            "приказать",
-            "приказывать",
-            "угрожать",
-            "грозить",
-            "пригрозить",
-            "позволить",
-            "позволять",
-            "запретить",
-            "запрещать",
-            "сказать",
-            "ответить",
-            "отвечать",
-            "обещать",
-            "пообещать",
-            "звонить",
-            "позвонить",
-            "предложить",
-            "предлагать",
-            "советовать",
-            "посоветовать",
-            "мешать",
-            "помешать",
-            "противостоять",
-            "сочувствовать",
-            "доверять",
-        ]
-    ),
-}
-CONJUNCTIONS = frozenset({"і", "й", "та", "або", "чи", "и", "или", "либо", "and", "or"})
-# Generic nouns a name stands in apposition to without agreeing ("місто Суджа").
-_CLASSIFIERS = frozenset(
-    [
-        "місто",
-        "город",
-        "село",
-        "селище",
-        "посёлок",
-        "поселок",
-        "область",
-        "район",
-        "регіон",
-        "регион",
-        "річка",
-        "река",
-        "столиця",
-        "столица",
-        "країна",
-        "страна",
-        "спецпідрозділ",
-        "спецназ",
-        "підрозділ",
-        "подразделение",
-        "станція",
-        "станция",
-        "острів",
-        "остров",
-        "гора",
-        "організація",
-        "организация",
-        "компанія",
-        "компания",
-        "угруповання",
-    ]
-)
-_COPULAS = frozenset({"бути", "быть", "стати", "стать"})
-# English words before a term, and the target case they usually become.
-_ENGLISH_HINTS = {
-    **dict.fromkeys(("in", "at", "inside", "within"), ("loct",)),
-    **dict.fromkeys(("into", "to", "towards", "toward", "onto"), ("accs",)),
-    **dict.fromkeys(("of", "near", "from", "outside", "without", "around"), ("gent",)),
-    "with": ("ablt",),
-    "over": ("ablt",),
-}
-_ENGLISH_PHRASES = {
-    ("according", "to"): ("gent",),
-    ("thanks", "to"): ("datv",),
-    ("due", "to"): ("gent",),
-}
-_DIRECTIONAL = frozenset({"до", "к", "ко"})
-_ARTICLES = frozenset({"the", "a", "an"})
+# The language's prepositions, verbs and hints are data: data/<language>.yaml (word_lists.py).
 
 
 @dataclass(frozen=True)
@@ -197,20 +40,21 @@ def context_constraint(
     if before is None:
         return Constraint()
     word = tokens[before].key
-    governed = PREPOSITIONS.get(language, {}).get(word)
+    governed = grammar_lists(language).prepositions.get(word)
     if governed is not None:
         preferred = ("ablt",) if governed == _GEN_ABL and animate else ()
         return Constraint(governed, f"preposition {word}", preferred)
-    if word in CONJUNCTIONS:
+    if word in in_any_language().conjunctions:
         return _coordination(tokens, before, end, language)
     return _verb_constraint(word, language)
 
 
 def _verb_constraint(word: str, language: str) -> Constraint:
+    copulas, dative_verbs = in_any_language().copulas, grammar_lists(language).dative_verbs
     for parse in parses(word, language):
-        if parse.tag.POS not in ("VERB", "INFN") or parse.normal_form in _COPULAS:
+        if parse.tag.POS not in ("VERB", "INFN") or parse.normal_form in copulas:
             continue
-        dative = parse.normal_form in DATIVE_VERBS.get(language, frozenset())
+        dative = parse.normal_form in dative_verbs
         # ru tags infinitives INFN; the uk dictionary tags them VERB with an "infn" grammeme.
         if parse.tag.POS == "INFN" or "infn" in parse.tag.grammemes:
             # An infinitive has no subject: a nominative after it is a pasted form.
@@ -247,7 +91,11 @@ def genitive_attribute(tokens: list[Token], start: int, language: str) -> bool:
     if before is None:
         return False
     found = parses(tokens[before].text, language)
-    if not found or found[0].tag.POS != "NOUN" or found[0].normal_form in _CLASSIFIERS:
+    if (
+        not found
+        or found[0].tag.POS != "NOUN"
+        or found[0].normal_form in in_any_language().classifiers
+    ):
         return False
     return not {"Name", "Surn"} & found[0].tag.grammemes
 
@@ -257,8 +105,9 @@ def source_hints(tokens: list[Token], start: int, end: int, language: str) -> tu
     after = end if end < len(tokens) else None
     if language == "en" and after is not None and tokens[after].text == "'s":
         return ("gent",)
+    lists = grammar_lists(language)
     before = previous_word(tokens, start)
-    if before is not None and language == "en" and tokens[before].key in _ARTICLES:
+    if before is not None and tokens[before].key in lists.articles:
         before = previous_word(tokens, before)
     if before is None:
         return ()
@@ -266,8 +115,8 @@ def source_hints(tokens: list[Token], start: int, end: int, language: str) -> tu
     if language == "en":
         earlier = previous_word(tokens, before)
         phrase = (tokens[earlier].key if earlier is not None else "", word)
-        return _ENGLISH_PHRASES.get(phrase, _ENGLISH_HINTS.get(word, ()))
-    return ("accs",) if word in _DIRECTIONAL else ()
+        return lists.phrase_case_hints.get(phrase, lists.case_hints.get(word, ()))
+    return ("accs",) if word in in_any_language().directional_prepositions else ()
 
 
 def agree_verb(word: str, gender: str, language: str) -> str | None:

@@ -5,24 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from service.glossary.enforcement.grammar import CONJUNCTIONS, parses
+from service.glossary.enforcement.grammar import parses
 from service.glossary.enforcement.match import PROPER_KINDS, FormIndex, Span, select
 from service.glossary.enforcement.repair import all_forms, similarity
 from service.glossary.enforcement.tokens import Token, next_word, previous_word, tokenize
 from service.glossary.enforcement.verify import Finding, TranslationCheck
+from service.glossary.enforcement.word_lists import grammar_lists, in_any_language
 from service.glossary.model import CompiledEntry
 
 FUZZY_THRESHOLD = 0.6
 OTHER_LANGUAGE = {"uk": "ru", "ru": "uk"}
-# Generic nouns a translation uses instead of a place's name ("жителі столиці" for "residents of
-# Kyiv"); only a repair target when the source itself has no such word.
-_HYPERNYMS = {
-    "uk": frozenset(["місто", "столиця", "країна", "область", "регіон", "річка"]),
-    "ru": frozenset(["город", "столица", "страна", "область", "регион", "река"]),
-    "en": frozenset(
-        ["city", "capital", "country", "region", "oblast", "province", "river", "town"]
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -47,6 +39,9 @@ class Locator:
         self.entries = tuple(entries)
         self.language = language
         self.source_language = source_language
+        # Generic nouns a translation writes instead of a place's name, and the source's own.
+        self._hypernyms = grammar_lists(language).hypernyms
+        self._source_hypernyms = grammar_lists(source_language).hypernyms
         other = OTHER_LANGUAGE.get(language)
         self._foreign = FormIndex.build(self.entries, other, forbidden=False) if other else None
 
@@ -158,7 +153,7 @@ class Locator:
             nouns = [
                 p
                 for p in parses(token.text, self.language)
-                if p.normal_form in _HYPERNYMS.get(self.language, ())
+                if p.normal_form in self._hypernyms
                 and p.tag.POS == "NOUN"
                 and (p.tag.number == "plur") == plural
             ]
@@ -169,7 +164,7 @@ class Locator:
 
     def _source_has_hypernym(self, source: str) -> bool:
         """True when the source names the generic noun itself ("the capital, Kyiv")."""
-        hypernyms = _HYPERNYMS.get(self.source_language, frozenset())
+        hypernyms = self._source_hypernyms
         for token in tokenize(source, self.source_language):
             found = parses(token.text, self.source_language)
             if (found[0].normal_form if found else token.key) in hypernyms:
@@ -185,7 +180,7 @@ def _partner_index(tokens: list[Token], span: Span, before: bool) -> int | None:
     else:
         conjunction = next_word(tokens, span.end)
         partner = next_word(tokens, conjunction + 1) if conjunction is not None else None
-    if conjunction is None or tokens[conjunction].key not in CONJUNCTIONS:
+    if conjunction is None or tokens[conjunction].key not in in_any_language().conjunctions:
         return None
     return partner
 

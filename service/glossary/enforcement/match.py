@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from service.glossary.enforcement.grammar import CONJUNCTIONS, parses, source_hints
+from service.glossary.enforcement.grammar import parses, source_hints
 from service.glossary.enforcement.tokens import (
     Token,
     next_word,
@@ -14,6 +14,7 @@ from service.glossary.enforcement.tokens import (
     previous_word,
     tokenize,
 )
+from service.glossary.enforcement.word_lists import in_any_language
 from service.glossary.model import CompiledEntry, CompiledTerms
 
 PROPER_KINDS = frozenset({"person", "place", "organization"})
@@ -179,11 +180,12 @@ def _partner(tokens: list[Token], span: Span, spans: list[Span]) -> tuple[int, b
     """The term joined to `span` by a conjunction ("Latvia and Estonia"), if any."""
     starts = {s.start: s for s in spans}
     ends = {s.end: s for s in spans}
+    conjunctions = in_any_language().conjunctions
     after = next_word(tokens, span.end)
-    if after is not None and tokens[after].key in CONJUNCTIONS and after + 1 in starts:
+    if after is not None and tokens[after].key in conjunctions and after + 1 in starts:
         return starts[after + 1].ref.position, True
     before = previous_word(tokens, span.start)
-    if before is not None and tokens[before].key in CONJUNCTIONS and before in ends:
+    if before is not None and tokens[before].key in conjunctions and before in ends:
         return ends[before].ref.position, False
     return None
 

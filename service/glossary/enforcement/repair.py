@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from service.glossary.enforcement.grammar import (
-    CONJUNCTIONS,
     Constraint,
     agree_verb,
     genitive_attribute,
@@ -16,6 +15,7 @@ from service.glossary.enforcement.match import Span, terms_of
 from service.glossary.enforcement.steps import Steps, score
 from service.glossary.enforcement.tokens import Token, next_word, previous_word
 from service.glossary.enforcement.verify import MISSING, Finding, TranslationCheck
+from service.glossary.enforcement.word_lists import in_any_language
 from service.glossary.model import CASES, CompiledEntry, Paradigm
 
 
@@ -147,7 +147,9 @@ def _agree(
 ) -> Edit | None:
     before, after = previous_word(tokens, span.start), next_word(tokens, span.end)
     # "Латвія та Естонія протестували": conjoined subjects take a plural verb.
-    if any(i is not None and tokens[i].key in CONJUNCTIONS for i in (before, after)):
+    if any(
+        i is not None and tokens[i].key in in_any_language().conjunctions for i in (before, after)
+    ):
         return None
     neighbours = [after]
     # A verb before the term agrees with it only when the form cannot be anything but a subject.

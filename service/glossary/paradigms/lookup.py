@@ -12,16 +12,11 @@ from service.glossary.model import CASES
 from service.glossary.paradigms.analogy import SuffixGuesser
 from service.glossary.paradigms.rules import decline
 from service.glossary.paradigms.spelling import dictionary_key, restore_apostrophe, restore_case
+from service.glossary.paradigms.word_lists import paradigm_lists
 
 _CACHE_SIZE = 32768
 _GENDER_TAGS = {"masculine": "masc", "feminine": "femn", "neuter": "neut"}
-# uk long adjective forms (нижняя, нижнюю) are archaic; never accept them as variants.
-_ARCHAIC_UK_ADJECTIVE = ("яя", "ая", "юю", "ую", "єє", "еє")
-_UK_LONG_DATIVE = ("ові", "еві", "єві")
-_ADJECTIVE_ENDINGS = {
-    "uk": ("ий", "ій", "ська", "цька", "зька", "ське", "цьке", "зьке", "ські", "цькі"),
-    "ru": ("ый", "ий", "ая", "яя", "ое", "ее", "ые", "ие"),
-}
+# Endings that are data (adjectival, archaic, long dative) are in data/<language>.yaml.
 
 
 @dataclass(frozen=True)
@@ -93,7 +88,7 @@ class Morphology:
         if readings:
             return bool(readings[0].tag.POS == "ADJF")
         # Unknown word: adjectival endings (-ський, -ська, -ий, -ая...) decide.
-        return dictionary_key(word).endswith(_ADJECTIVE_ENDINGS[lang])
+        return dictionary_key(word).endswith(paradigm_lists(lang).adjective_endings)
 
     def noun(self, word: str, spec: WordSpec) -> WordParadigm | None:
         """The paradigm of a noun, or None when no paradigm fits the metadata."""
@@ -230,7 +225,7 @@ def _surface(word: str, form: str) -> str:
 def _acceptable_variant(spec: WordSpec, form: str, stem: str, adjective: bool) -> bool:
     if not form.startswith(stem):
         return False  # junk stems such as київі next to києві
-    return not (spec.lang == "uk" and adjective and form.endswith(_ARCHAIC_UK_ADJECTIVE))
+    return not (adjective and form.endswith(paradigm_lists(spec.lang).archaic_adjective_endings))
 
 
 def _form_rank(spec: WordSpec, case: str, form: str, stem: str) -> tuple[int, int]:
@@ -243,14 +238,14 @@ def _form_rank(spec: WordSpec, case: str, form: str, stem: str) -> tuple[int, in
         # Instrumental -ой/-ей is the neutral norm; -ою/-ею is bookish.
         return 0, 1 if case == "ablt" and ending.endswith(("ою", "ею")) else 0
     if case == "datv":
-        return 0, 1 if ending in _UK_LONG_DATIVE else 0
+        return 0, 1 if ending in paradigm_lists(spec.lang).long_dative_endings else 0
     if case == "loct":
         return 0, _uk_locative_rank(spec, ending, stem)
     return 0, 0
 
 
 def _uk_locative_rank(spec: WordSpec, ending: str, stem: str) -> int:
-    if ending in _UK_LONG_DATIVE:
+    if ending in paradigm_lists(spec.lang).long_dative_endings:
         return 0 if spec.animate else 3
     if ending.endswith("ому"):
         return 0  # adjectives: у Нижньому Новгороді (-ім is the variant)

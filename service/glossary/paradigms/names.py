@@ -16,6 +16,7 @@ from shevchenko.word_declension.word_inflector import DeclensionParams
 from service.glossary.model import CASES
 from service.glossary.paradigms.lookup import Morphology, WordParadigm, WordSpec, frozen
 from service.glossary.paradigms.spelling import ends_in_consonant
+from service.glossary.paradigms.word_lists import paradigm_lists
 
 _UK_CASES = {
     "nomn": shevchenko.GrammaticalCase.NOMINATIVE,
@@ -33,13 +34,7 @@ _RU_CASES = {
     "loct": Case.PREPOSITIONAL,
 }
 _RU_PARTS = {"given": NamePart.FIRSTNAME, "patronymic": NamePart.MIDDLENAME}
-# Adjectival surnames decline like adjectives (Сирський, Крайній, Петрова); the rest like nouns
-# (Губрій, Птиця). shevchenko leaves the choice open when it has no classifier, so we decide.
-_UK_ADJECTIVAL_MASCULINE = ("ий", "ній", "ой")
-_UK_ADJECTIVAL_FEMININE = ("ька", "ова", "ева", "єва", "іна", "їна", "ина", "ня")
-# Ukrainian -о surnames decline (Шевченко → Шевченка, Франко → Франка); foreign ones do not
-# (Гуайдо, Гуго).
-_UK_DECLINING_O = ("ко", "ло")
+# Which surnames decline like adjectives and which -о surnames decline: data/uk.yaml.
 _SHEVCHENKO_KEYS = {"given": "givenName", "patronymic": "patronymicName", "surname": "familyName"}
 
 
@@ -78,7 +73,8 @@ class PersonNames:
         if role == "surname":
             # House rule: a woman's consonant-final surname (Верещук, Каллас) never declines.
             foreign_o = lang == "uk" and word.lower().endswith("о")
-            foreign_o = foreign_o and not word.lower().endswith(_UK_DECLINING_O)
+            declining = paradigm_lists(lang).declining_o_surname_endings
+            foreign_o = foreign_o and not word.lower().endswith(declining)
             return not declinable or foreign_o or (gender == "feminine" and ends_in_consonant(word))
         spec = WordSpec(lang, gender, plural=False, animate=True, role="given")
         if self._morph.is_fixed(lang, word, spec):
@@ -113,7 +109,8 @@ class PersonNames:
 
 def _uk_surname_class(word: str, gender: str) -> shevchenko.WordClass:
     lowered = word.lower()
-    endings = _UK_ADJECTIVAL_MASCULINE if gender == "masculine" else _UK_ADJECTIVAL_FEMININE
+    adjectival = paradigm_lists("uk").adjectival_surname_endings
+    endings = adjectival["masculine"] if gender == "masculine" else adjectival["feminine"]
     if lowered.endswith(endings):
         return shevchenko.WordClass.ADJECTIVE
     return shevchenko.WordClass.NOUN
@@ -130,8 +127,9 @@ def _uk_variants(word: str, forms: dict[str, str], gender: str) -> dict[str, tup
 
 def _uk_masculine_extras(word: str, forms: dict[str, str]) -> dict[str, list[str]]:
     dative, genitive = forms["datv"], forms["gent"]
+    adjectival = paradigm_lists("uk").adjectival_surname_endings["masculine"]
     for ending in ("ьому", "ому"):
-        if dative.endswith(ending) and word.lower().endswith(_UK_ADJECTIVAL_MASCULINE):
+        if dative.endswith(ending) and word.lower().endswith(adjectival):
             return {"loct": [dative[: -len(ending)] + "ім"]}
     if not ends_in_consonant(word) or genitive == word:
         return {}
