@@ -1,7 +1,7 @@
 """Sentence-boundary precision/recall/F1 per splitter and language on the hand-marked gold file.
 
 Run: PYTHONPATH=. .venv/bin/python bench/segmentation.py [--errors] [--gold FILE]
-The rules in service/segment.py were tuned on segmentation-gold.jsonl; segmentation-heldout.jsonl
+The rules in service/text/segment.py were tuned on segmentation-gold.jsonl; segmentation-heldout.jsonl
 was written before looking at any output and checks that the tuning generalises.
 """
 

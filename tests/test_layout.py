@@ -7,6 +7,7 @@ fails here, whatever runs at import time.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,6 +179,18 @@ def test_only_settings_and_the_command_line_read_the_environment(module: Module)
     allowed = module.name in ("service.config", "service.__main__")
     allowed = allowed or module.name.startswith("service.cli")
     assert allowed or not reads, f"{module.name} reads the environment at lines {reads}"
+
+
+def test_the_readme_tree_names_every_package_and_only_modules_that_exist() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tree = readme.split("## How it is built", 1)[1].split("```", 2)[1]
+    named = {"".join(m) for m in re.findall(r"(?<![\w/.<])([a-z_][a-z0-9_]*)(\.py|/)", tree)}
+    dirs = {p.name + "/" for p in PACKAGE.rglob("*") if p.is_dir() and p.name != "__pycache__"}
+    files = {p.name for p in PACKAGE.rglob("*.py")}
+    assert not named - dirs - files - {"proto/", "service/"}, "the tree names what is not there"
+    wanted = {p.name + "/" for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    wanted |= {p.name for p in PACKAGE.glob("*.py")} | {"io/", "paradigms/", "enforcement/"}
+    assert not wanted - named - {"pb/", "__init__.py"}, "the tree leaves these out"
 
 
 def test_the_checks_fire_on_planted_violations() -> None:
