@@ -75,11 +75,16 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         """Run `call`, map domain errors to statuses, record metrics and one log line."""
         started = time.monotonic()
         code = grpc.StatusCode.OK
+        recorded = False
         try:
             with self._activity.track():
                 return await call()
         except errors.TlumachError as exc:
             code = status_of(exc)
+            # abort sends the status at once: count the rpc first, so that whatever the caller
+            # does next (a scrape of the metrics) already sees it.
+            self._finished(rpc, pair, code, started, request_id, size)
+            recorded = True
             await context.abort_with_status(rich_status(code, str(exc), retry_after_of(exc)))
         except asyncio.CancelledError:
             code = grpc.StatusCode.CANCELLED
@@ -87,9 +92,12 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         except Exception:
             code = grpc.StatusCode.INTERNAL
             logger.exception("rpc %s failed (pair %s, request id %s)", rpc, pair, request_id)
+            self._finished(rpc, pair, code, started, request_id, size)
+            recorded = True
             await context.abort(code, "internal error; see server logs")
         finally:
-            self._finished(rpc, pair, code, started, request_id, size)
+            if not recorded:
+                self._finished(rpc, pair, code, started, request_id, size)
         raise AssertionError("unreachable: context.abort raises")
 
     def _finished(
