@@ -68,7 +68,7 @@ class BuildPy(build_py):
     def run(self) -> None:
         if self.editable_mode:
             # An editable install imports service/ from the checkout: the stubs go there, and the
-            # data is read from the top-level folders (service/packaged.py finds them).
+            # data is read from the top-level folders (service/folders.py finds them).
             generate_stubs(ROOT)
             super().run()
             return

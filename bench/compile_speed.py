@@ -14,8 +14,8 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 
-from service.glossary.compile import Compiler
 from service.glossary.model import Entry, Glossary
+from service.glossary.paradigms.compiler import Compiler
 
 _SYLLABLES = ("ба", "ве", "го", "да", "ле", "ми", "но", "ро", "са", "ту", "хо", "че")
 _GIVEN = {

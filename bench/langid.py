@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lingua import LanguageDetectorBuilder
 
-from service.langid import _LINGUA, LanguageDetector
+from service.text.langid import _LINGUA, LanguageDetector
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "langid-news.tsv"
 

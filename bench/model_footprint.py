@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from service.install import InstallOptions, install
-from service.manifest import ModelSource
+from service.model_store.install import InstallOptions, install
+from service.model_store.manifest import ModelSource
 from tests.support.opus_fixture import OPUS_SIZE, build_opus_release
 
 CORPUS = [
@@ -30,9 +30,9 @@ CORPUS = [
 PROBE = """
 import json, sys, time
 from pathlib import Path
-from service.inventory import rss_mib
-from service.models import ModelInfo
-from service.engine import Engine
+from service.model_store.inventory import rss_mib
+from service.model_store.registry import ModelInfo
+from service.model_store.engine import Engine
 info = ModelInfo.read(Path(sys.argv[1]))
 before = rss_mib()
 started = time.perf_counter()

@@ -29,8 +29,8 @@ from typing import Any
 import pymorphy3
 from paradigm_gold import run_gold  # bench/ is the script's folder, so first on sys.path
 
-from service.glossary.compile import Compiler
 from service.glossary.model import CASES, Entry
+from service.glossary.paradigms.compiler import Compiler
 
 _LETTERS = {"ru": "абвгдежзиклмнопрстуфхцчшэюя", "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшюя"}
 _GENDERS = {"masc": "masculine", "femn": "feminine", "neut": "neuter"}

@@ -1,8 +1,9 @@
 """Sentence-boundary precision/recall/F1 per splitter and language on the hand-marked gold file.
 
 Run: PYTHONPATH=. .venv/bin/python bench/segmentation.py [--errors] [--gold FILE]
-The rules in service/segment.py were tuned on segmentation-gold.jsonl; segmentation-heldout.jsonl
-was written before looking at any output and checks that the tuning generalises.
+The rules in service/text/segment.py were tuned on segmentation-gold.jsonl;
+segmentation-heldout.jsonl was written before looking at any output and checks that the tuning
+generalises.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import pysbd
 import razdel
 
-from service.segment import sentence_splitter, split_text
+from service.text.segment import sentence_splitter, split_text
 from tests.support.gold import GOLD, EndFinder, errors, load_gold, score
 
 LANGUAGES = ("en", "uk", "ru")

@@ -25,14 +25,14 @@ from typing import Any
 
 import yaml
 
-from service.engine import Hypothesis
 from service.glossary.analyzers import analyzer
-from service.glossary.compile import Compiler
-from service.glossary.enforce import Enforcer
+from service.glossary.enforcement.enforcer import Enforcer
+from service.glossary.enforcement.report import EnforcementResult
+from service.glossary.enforcement.steps import complete
 from service.glossary.io import load_glossary
 from service.glossary.model import CompiledEntry
-from service.glossary.report import EnforcementResult
-from service.glossary.steps import complete
+from service.glossary.paradigms.compiler import Compiler
+from service.hypothesis import Hypothesis
 
 ALL = "all"
 
@@ -245,11 +245,11 @@ def model_translator(models_dir: Path, beam: int) -> Translate:
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    from service.batcher import BatchOptions
-    from service.engine import Engine
-    from service.glossary.steps import drive
-    from service.models import ModelInfo, ModelRegistry
-    from service.translator import CallAnswerer, RouteTranslator
+    from service.glossary.enforcement.steps import drive
+    from service.model_store.engine import Engine
+    from service.model_store.registry import ModelInfo, ModelRegistry
+    from service.translation.batcher import BatchOptions
+    from service.translation.routes import CallAnswerer, RouteTranslator
     from tests.support.model_path import start_batchers
 
     def factory(info: ModelInfo) -> Engine:

@@ -12,9 +12,9 @@ from typing import Any
 import yaml
 
 from service.errors import ConfigError
+from service.vocab import DEVICES
 
 ENV_PREFIX = "TLUMACH_"
-DEVICES = ("cpu", "cuda", "auto")
 COMPUTE_TYPES = (
     "default",
     "auto",

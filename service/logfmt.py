@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from service.access.caller import CALLER_ID
+from service.caller import CALLER_ID
 from service.config import LOG_FORMATS, LOG_LEVELS
 from service.errors import ConfigError
 

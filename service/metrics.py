@@ -15,7 +15,6 @@ BATCH_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
 BATCH_TOKEN_BUCKETS = (16, 64, 128, 256, 512, 1024, 2048, 4096, 8192)
 
 STAGES = ("queue", "encode", "decode", "glossary", "guard")
-TERM_OUTCOMES = ("kept", "repaired_form", "repaired_redecode", "failed", "not_enforced")
 GUARD_ACTIONS = ("fired", "repaired", "failed")
 
 

@@ -17,7 +17,7 @@ from service.pb import translation_pb2_grpc as pb_grpc
 from tests.support.models import install_fixture_models
 
 if TYPE_CHECKING:
-    from service.server import TlumachServer
+    from service.edge.server import TlumachServer
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +44,7 @@ class RunningServer:
 
 async def start_server(settings: Settings) -> RunningServer:
     """A real server on a free port and a real stub to it."""
-    from service.server import build_server  # imported late: it loads the whole service
+    from service.edge.server import build_server  # imported late: it loads the whole service
 
     registry = CollectorRegistry()
     app, port = await build_server(settings, registry=registry)

@@ -18,10 +18,10 @@ import pytest_asyncio
 import yaml
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from service.edge.status import retry_delay_of_call
 from service.logfmt import configure_logging
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
-from service.status import retry_delay_of_call
 from tests.conftest import RunningServer, settings_for, start_server
 from tests.support.certs import Authority, write_server_files
 

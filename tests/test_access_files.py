@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from service.access.certs import TlsFiles, load_tls
-from service.access.interceptor import RPCS
 from service.access.quota import Quotas
 from service.access.tokens import Quota, load_token_file, token_digest
 from service.config import Settings
+from service.edge.access_gate import RPCS
 from service.errors import ConfigError, InvalidArgumentError, QuotaExceededError
 from tests.support.certs import Authority
 

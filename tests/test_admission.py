@@ -13,14 +13,14 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from prometheus_client import CollectorRegistry
 
-from service.admission import Admission, estimate_sentences
-from service.batcher import Batcher, BatchLimits, BatchOptions
-from service.engine import Hypothesis
+from service.edge.status import retry_delay_of_call
 from service.errors import OverloadedError
+from service.hypothesis import Hypothesis
 from service.metrics import Metrics
 from service.pb import translation_pb2 as pb
-from service.status import retry_delay_of_call
-from service.watchdog import Watchdog
+from service.translation.admission import Admission, estimate_sentences
+from service.translation.batcher import Batcher, BatchLimits, BatchOptions
+from service.translation.watchdog import Watchdog
 from tests.conftest import settings_for, start_server
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from service.jobs.endpoints import resolve
+from service.client.endpoints import resolve
 from tests.support.serve_process import ServeProcess, start_serve
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,10 +13,10 @@ import docx
 import pytest
 import srt
 
-from service.jobs.discover import discover
-from service.jobs.encoding import DecodeError, decode, encode
-from service.jobs.formats import DocumentError, FormatOptions, parse
-from service.jobs.plan import (
+from service.client.discover import discover
+from service.client.encoding import DecodeError, decode, encode
+from service.client.formats import FileFormatError, FormatOptions, parse
+from service.client.plan import (
     BROKEN,
     EXISTS,
     FINISHED,
@@ -26,7 +26,7 @@ from service.jobs.plan import (
     build_plan,
     check_name_pattern,
 )
-from service.jobs.storage import Journal, JournalEntry, sha256, write_atomic
+from service.client.storage import Journal, JournalEntry, sha256, write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -204,7 +204,7 @@ def test_docx_translates_body_tables_and_headers_and_keeps_structure() -> None:
     ],
 )
 def test_malformed_inputs_raise_an_error_saying_where(name: str, data: bytes, message: str) -> None:
-    with pytest.raises((DocumentError, DecodeError), match=message):
+    with pytest.raises((FileFormatError, DecodeError), match=message):
         parse(data, name, FormatOptions())
 
 

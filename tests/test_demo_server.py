@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from service.engine import Engine
-from service.models import Leg, ModelInfo, Route
+from service.model_store.engine import Engine
+from service.model_store.registry import Leg, ModelInfo, Route
 from service.pb import translation_pb2 as pb
-from service.request import DEMO_MODEL_WARNING
+from service.translation.request import DEMO_MODEL_WARNING
 from tests.conftest import RunningServer, settings_for, start_server
 
 DEMO = Path(__file__).resolve().parents[1] / "models" / "demo" / "tlumach-demo"

@@ -554,8 +554,8 @@ def test_access_component_mounts_the_secrets_and_probes_the_health_port(tmp_path
 
 
 def test_access_secret_examples_are_valid_and_the_tokens_load(tmp_path: Path) -> None:
-    from service.access.interceptor import RPCS
     from service.access.tokens import load_token_file
+    from service.edge.access_gate import RPCS
 
     validator = pytest.importorskip("kubernetes_validate")
     tls = yaml.safe_load((ACCESS / "tls-secret.example.yaml").read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.engine import Engine
+from service.model_store.engine import Engine
 
 SENTENCE = "The president said that the talks will continue next week."
 

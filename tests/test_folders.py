@@ -9,7 +9,7 @@ import pytest
 from service.__main__ import main
 from service.config import DEFAULT_GLOSSARIES_DIR, DEFAULT_MODELS_DIR
 from service.folders import packaged_path, resolve_folders
-from service.models import ModelInfo
+from service.model_store.registry import ModelInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from service.batcher import BatchOptions
-from service.engine import Engine, Hypothesis
-from service.glossary.report import FAILED, KEPT, NOT_ENFORCED, REPAIRED_FORM, REPAIRED_REDECODE
+from service.hypothesis import Hypothesis
+from service.model_store.engine import Engine
+from service.translation.batcher import BatchOptions
+from service.vocab import (
+    FAILED,
+    KEPT,
+    NOT_ENFORCED,
+    REPAIRED_FORM,
+    REPAIRED_REDECODE,
+)
 from tests.support.enforce_glossary import draft, enforce_rules, entries, term_engine
 from tests.support.model_path import enforce_with_model, route_translator
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from service.glossary.match import TermMatcher
+from service.glossary.enforcement.match import TermMatcher
 from tests.support.enforce_glossary import entries, entry
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from service.glossary.report import KEPT, REPAIRED_FORM, EnforcementResult
+from service.glossary.enforcement.report import EnforcementResult
+from service.vocab import KEPT, REPAIRED_FORM
 from tests.support.enforce_glossary import draft, enforce_rules, entries, term_engine
 from tests.support.model_path import enforce_with_model, route_translator
 

@@ -163,7 +163,7 @@ async def test_a_missing_folder_is_reported_once_not_at_every_check(
     settings = settings_for(
         models_dir, glossaries_dir=tmp_path / "missing", glossary_watch_interval_s=0.05
     )
-    with caplog.at_level(logging.DEBUG, logger="service.server"):
+    with caplog.at_level(logging.DEBUG, logger="service.edge.server"):
         running = await start_server(settings)
         try:
             await asyncio.sleep(0.6)

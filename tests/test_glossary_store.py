@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from service.errors import NotFoundError
-from service.glossary.compile import Compiler
+from service.glossary.paradigms.compiler import Compiler
 from service.glossary.store import GlossaryStore
 
 CITIES = """\

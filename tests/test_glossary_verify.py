@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from service.glossary.match import TermMatcher
-from service.glossary.verify import HOMOGLYPH, MISSING, OK, WRONG_CASE, Verifier
+from service.glossary.enforcement.match import TermMatcher
+from service.glossary.enforcement.verify import HOMOGLYPH, MISSING, OK, WRONG_CASE, Verifier
 from tests.support.enforce_glossary import entries
 
 

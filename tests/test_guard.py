@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.guard import LanguageGuard
-from service.langid import LanguageDetector
+from service.text.guard import LanguageGuard
+from service.text.langid import LanguageDetector
 
 
 @pytest.fixture(scope="module")

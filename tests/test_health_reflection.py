@@ -13,8 +13,8 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2
 
-from service.models import PAIRS
 from service.pb import translation_pb2 as pb
+from service.vocab import PAIRS
 from tests.conftest import RunningServer, settings_for, start_server
 
 SERVICE = "tlumach.v1.TranslationService"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from service.langid import LanguageDetector
+from service.text.langid import LanguageDetector
 
 DATA = Path(__file__).parent / "data" / "langid-news.tsv"
 

@@ -27,7 +27,7 @@ def _restore_root_logger() -> Iterator[None]:
 def _log(fmt: str, message: str, *args: object, **extra: object) -> str:
     stream = io.StringIO()
     configure_logging(fmt, "INFO", stream)
-    logging.getLogger("service.servicer").info(message, *args, extra=extra)
+    logging.getLogger("service.edge.servicer").info(message, *args, extra=extra)
     return stream.getvalue()
 
 
@@ -46,7 +46,7 @@ def test_json_line_carries_request_fields() -> None:
     record = json.loads(out)
     assert record["message"] == "rpc Translate finished"
     assert record["level"] == "INFO"
-    assert record["logger"] == "service.servicer"
+    assert record["logger"] == "service.edge.servicer"
     assert record["time"].endswith("Z")
     assert {k: record[k] for k in fields} == {**fields, "latency_ms": 41.235}
 
@@ -80,7 +80,7 @@ def test_exception_stays_on_one_json_line() -> None:
     try:
         raise ValueError("engine failed\nsecond line")
     except ValueError:
-        logging.getLogger("service.engine").exception("batch failed for %s", "en-uk")
+        logging.getLogger("service.model_store.engine").exception("batch failed for %s", "en-uk")
     lines = stream.getvalue().splitlines()
     assert len(lines) == 1
     record = json.loads(lines[0])
@@ -91,7 +91,7 @@ def test_exception_stays_on_one_json_line() -> None:
 def test_text_format_is_readable_with_key_values() -> None:
     out = _log("text", "rpc finished", pair="uk-en", status="OK", latency_ms=12.5)
     assert out.rstrip().endswith(
-        "INFO service.servicer: rpc finished pair=uk-en latency_ms=12.5 status=OK"
+        "INFO service.edge.servicer: rpc finished pair=uk-en latency_ms=12.5 status=OK"
     )
     assert not out.lstrip().startswith("{")
 
@@ -127,7 +127,7 @@ def test_any_message_is_exactly_one_valid_json_line(message: str, request_id: st
     assert record["request_id"] == request_id[:MAX_FIELD_CHARS]
 
 
-FORGED = "req-1 status=OK\n2030-01-01 00:00:00,000 ERROR service.servicer: disk full"
+FORGED = "req-1 status=OK\n2030-01-01 00:00:00,000 ERROR service.edge.servicer: disk full"
 
 
 def test_a_request_id_cannot_forge_a_text_log_line() -> None:
@@ -163,9 +163,9 @@ def test_a_traceback_keeps_its_lines_but_none_starts_like_a_record() -> None:
     try:
         raise ValueError("bad\n2030-01-01 00:00:00,000 ERROR x: forged")
     except ValueError:
-        logging.getLogger("service.engine").exception("batch failed for %s", "en-uk")
+        logging.getLogger("service.model_store.engine").exception("batch failed for %s", "en-uk")
     first, *rest = stream.getvalue().rstrip("\n").split("\n")
-    assert "ERROR service.engine: batch failed for en-uk" in first
+    assert "ERROR service.model_store.engine: batch failed for en-uk" in first
     assert rest
     assert all(line.startswith("    ") for line in rest)
     assert any("ValueError: bad" in line for line in rest)
@@ -180,7 +180,7 @@ def test_any_text_record_is_exactly_one_line(message: str, request_id: str, rpc:
 
 
 def test_the_callers_short_id_rides_along_from_the_context() -> None:
-    from service.access.caller import CALLER_ID
+    from service.caller import CALLER_ID
 
     token = CALLER_ID.set("newsroom")
     try:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.errors import InvalidArgumentError
-from service.markup import parse
+from service.text.markup import parse
 
 HTML = """<!DOCTYPE html><html><head><title>Hello world</title><style>p{color:red}</style></head>
 <body><h1 class="x">Big news today.</h1>

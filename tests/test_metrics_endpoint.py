@@ -16,10 +16,10 @@ import pytest_asyncio
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.scaleout import Replica, served, start_replica, stop
-from service.metrics import GUARD_ACTIONS, REQUEST_BUCKETS, STAGES, TERM_OUTCOMES
-from service.models import LANGUAGES
+from service.metrics import GUARD_ACTIONS, REQUEST_BUCKETS, STAGES
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
+from service.vocab import LANGUAGES, TERM_OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 HEALTHCHECK = ROOT / "deploy" / "healthcheck.py"

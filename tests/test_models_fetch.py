@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import logging
 import zipfile
 from pathlib import Path
 
@@ -13,11 +14,16 @@ import pytest
 import yaml
 
 from service.__main__ import main
-from service.download import ChecksumMismatchError, DownloadError, RetryPolicy, download
-from service.engine import Engine
 from service.errors import ConfigError, ModelError
-from service.manifest import load_manifest, parse_manifest
-from service.models import ModelInfo
+from service.model_store.download import (
+    ChecksumMismatchError,
+    DownloadError,
+    DownloadRetry,
+    download,
+)
+from service.model_store.engine import Engine
+from service.model_store.manifest import load_manifest, parse_manifest
+from service.model_store.registry import ModelInfo
 from tests.support.opus_fixture import build_opus_release
 from tests.support.release_server import ReleaseState, serve_releases, zip_release
 
@@ -116,7 +122,7 @@ def test_checksum_mismatch_is_refused_and_installs_nothing(
 
 
 def test_interrupted_download_resumes_with_range_on_the_next_run(
-    tmp_path: Path, state: ReleaseState, release_zip: bytes
+    tmp_path: Path, state: ReleaseState, release_zip: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
     half = len(release_zip) // 2
     state.drop_after, state.drops_left = half, 1
@@ -126,8 +132,10 @@ def test_interrupted_download_resumes_with_range_on_the_next_run(
         part = tmp_path / "models" / ".downloads" / "en-uk" / "opus-2020-01-08.zip.part"
         assert part.stat().st_size == half
         assert not (tmp_path / "models" / "en-uk").exists()
-        assert fetch(tmp_path, manifest) == 0
+        with caplog.at_level(logging.INFO, logger="service.model_store.install"):
+            assert fetch(tmp_path, manifest) == 0
     assert state.requests[-1] == (ARCHIVE_PATH, f"bytes={half}-")
+    assert f"en-uk: resumed the download at byte {half}" in caplog.messages
     record = yaml.safe_load((tmp_path / "models" / "en-uk" / "model.yaml").read_text("utf-8"))
     assert record["origin"]["sha256"] == hashlib.sha256(release_zip).hexdigest()
     assert record["origin"]["pinned"] is False
@@ -143,7 +151,7 @@ def test_download_retries_within_one_run_and_resumes_each_time(
             base + ARCHIVE_PATH,
             tmp_path / "a.zip",
             sha256=hashlib.sha256(release_zip).hexdigest(),
-            retry=RetryPolicy(attempts=3, backoff_s=0.5),
+            retry=DownloadRetry(attempts=3, backoff_s=0.5),
             progress=False,
             sleep=waits.append,
         )

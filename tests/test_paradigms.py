@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from service.errors import GlossaryError
-from service.glossary.compile import Compiler
-from service.glossary.io_yaml import load_glossary
+from service.glossary.io.yaml_files import load_glossary
 from service.glossary.model import CASES, CompiledTerms, Entry, Glossary, Paradigm
+from service.glossary.paradigms.compiler import Compiler
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = ROOT / "glossaries" / "news-ua.yaml"

@@ -10,7 +10,7 @@ import sentencepiece as spm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.protect import mask, restore
+from service.text.protect import mask, restore
 from tests.support.opus_fixture import build_opus_release
 
 DATA = Path(__file__).parent / "data"

@@ -13,16 +13,16 @@ import pytest
 import pytest_asyncio
 from prometheus_client import CollectorRegistry
 
-from service.batcher import Batcher, BatchLimits, BatchOptions
-from service.engine import Engine
 from service.errors import DeadlineExceededError
-from service.glossary.enforce import Enforcer
-from service.glossary.report import EnforcementResult
-from service.glossary.steps import drive
+from service.glossary.enforcement.enforcer import Enforcer
+from service.glossary.enforcement.report import EnforcementResult
+from service.glossary.enforcement.steps import drive
 from service.metrics import Metrics
-from service.models import Route
+from service.model_store.engine import Engine
+from service.model_store.registry import Route
 from service.pb import translation_pb2 as pb
-from service.translator import CallAnswerer, RouteTranslator, leg_batcher
+from service.translation.batcher import Batcher, BatchLimits, BatchOptions
+from service.translation.routes import CallAnswerer, RouteTranslator, leg_batcher
 from tests.conftest import RunningServer, settings_for, start_server
 from tests.support.enforce_glossary import draft, entries, term_engine
 from tests.support.model_path import engine_leg

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.markup import parse
-from service.segment import Piece, split_long, split_text
+from service.text.markup import parse
+from service.text.segment import Piece, split_long, split_text
 from tests.support.gold import GOLD, errors, load_gold, score
 
 

@@ -10,9 +10,9 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from service.engine import Engine
+from service.edge.status import retry_delay_of_call
+from service.model_store.engine import Engine
 from service.pb import translation_pb2 as pb
-from service.status import retry_delay_of_call
 from tests.conftest import RunningServer, settings_for, start_server
 
 SENTENCE = "Ukrainian troops advanced 2 km into the Kursk region."

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.errors import InvalidArgumentError
-from service.textcheck import check_text
+from service.text.input_check import check_text
 
 
 def test_latin_letter_inside_a_cyrillic_word_is_made_cyrillic() -> None:

@@ -19,7 +19,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from service import __version__
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
-from service.request import DEMO_MODEL_WARNING
+from service.translation.request import DEMO_MODEL_WARNING
 from tests.support.serve_process import ROOT, wait_for_port
 
 # Building and installing take a while on a cold pip cache; pip's cache makes reruns quick.
@@ -108,6 +108,11 @@ def test_the_wheel_holds_stubs_data_and_licence(installed: Installed) -> None:
     assert "service/_data/models/demo/tlumach-demo/model.bin" in names
     assert "service/_data/models/models.yaml" in names
     assert "service/_data/glossaries/news-ua.yaml" in names
+    # The word lists paradigms and enforcement read per language.
+    for language in ("uk", "ru"):
+        assert f"service/glossary/paradigms/data/{language}.yaml" in names
+    for language in ("en", "uk", "ru"):
+        assert f"service/glossary/enforcement/data/{language}.yaml" in names
     assert f"tlumach-{__version__}.dist-info/licenses/LICENSE" in names
     # Training scripts of the demo model are source, not package data.
     assert not any(name.startswith("service/_data/models/demo/train") for name in names)

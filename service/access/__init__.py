@@ -1,1 +1,1 @@
-"""Access to the service: TLS material, bearer tokens, per-caller quotas and the gRPC gate."""
+"""Access files and accounting: TLS material, hashed bearer tokens, per-caller quotas (no gRPC)."""

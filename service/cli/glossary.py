@@ -15,15 +15,15 @@ from service.errors import GlossaryError
 from service.folders import resolve_folders
 from service.glossary.check import check_glossary
 from service.glossary.io import (
-    FORMATS,
     dump_table,
     dump_yaml,
     format_for_path,
     read_glossary_file,
 )
+from service.glossary.io.listing import compiled_to_dict, problems_to_list, render_table
 from service.glossary.model import Glossary
-from service.glossary.render import compiled_to_dict, problems_to_list, render_table
 from service.glossary.validate import validate
+from service.vocab import GLOSSARY_FORMATS
 
 EXPORT_FORMATS = ("yaml", "csv", "tsv")
 _EXPORT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".tsv": "tsv", ".txt": "tsv"}
@@ -70,7 +70,9 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
         metavar="en,uk",
         help="languages of the columns of a CSV/TSV file without a header row",
     )
-    parser.add_argument("--input-format", choices=FORMATS, help="default: from the file's suffix")
+    parser.add_argument(
+        "--input-format", choices=GLOSSARY_FORMATS, help="default: from the file's suffix"
+    )
 
 
 def _languages(value: str) -> tuple[str, ...]:
@@ -82,7 +84,9 @@ def _languages(value: str) -> tuple[str, ...]:
 
 def run_check(args: argparse.Namespace) -> int:
     """Parse, validate and compile FILE; print problems and forms; 0 only without errors."""
-    from service.glossary.compile import Compiler  # loads dictionaries: only when checking
+    from service.glossary.paradigms.compiler import (
+        Compiler,  # loads dictionaries: only when checking
+    )
 
     path: Path = args.file
     try:

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from service.config import DEFAULT_MODELS_DIR
-from service.convert import QUANTIZATIONS
-from service.download import DownloadError, RetryPolicy
 from service.errors import TlumachError
 from service.folders import resolve_folders
-from service.install import InstallOptions, install
-from service.inventory import InstalledModel, routes, scan, verify
-from service.manifest import ModelSource, load_manifest
-from service.models import PAIRS
+from service.model_store.convert import QUANTIZATIONS
+from service.model_store.download import DownloadError, DownloadRetry
+from service.model_store.install import InstallOptions, install
+from service.model_store.inventory import InstalledModel, routes, scan, verify
+from service.model_store.manifest import ModelSource, load_manifest
+from service.vocab import PAIRS
 
 
 def register(subparsers: Any) -> None:
@@ -89,7 +89,7 @@ def run_fetch(args: argparse.Namespace) -> int:
         force=args.force,
         require_checksum=args.require_checksum,
         progress=not args.no_progress,
-        retry=RetryPolicy(attempts=max(1, args.retries)),
+        retry=DownloadRetry(attempts=max(1, args.retries)),
     )
     failed = 0
     for entry in entries:

@@ -9,8 +9,8 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from service.jobs.plan import BROKEN, EXISTS, FINISHED, Task
-from service.jobs.records import Tally
+from service.client.plan import BROKEN, EXISTS, FINISHED, Task
+from service.client.records import Tally
 
 logger = logging.getLogger(__name__)
 

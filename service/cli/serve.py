@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _serve(settings: Settings) -> int:
-    from service.server import build_server
+    from service.edge.server import build_server
 
     try:
         app, port = await build_server(settings)

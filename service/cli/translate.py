@@ -14,11 +14,11 @@ from typing import Any, TextIO
 
 from service.cli import RawHelpFormatter
 from service.cli.progress import BarProgress, LogProgress, print_summary
-from service.client import ClientAccess, TranslationClient
-from service.jobs.discover import STDIN, InputError, discover
-from service.jobs.endpoints import resolve_named
-from service.jobs.formats import FORMATS, FormatOptions
-from service.jobs.plan import (
+from service.client.connection import ClientAccess, TranslationClient
+from service.client.discover import STDIN, InputError, discover
+from service.client.endpoints import resolve_named
+from service.client.formats import FORMATS, FormatOptions
+from service.client.plan import (
     BROKEN,
     TODO,
     JobOptions,
@@ -27,15 +27,15 @@ from service.jobs.plan import (
     build_plan,
     check_name_pattern,
 )
-from service.jobs.records import TranslationFailedError
-from service.jobs.retry import RetryPolicy
-from service.jobs.runner import Runner
-from service.jobs.storage import Journal
+from service.client.records import TranslationFailedError
+from service.client.retry import RetryPolicy
+from service.client.runner import Runner
+from service.client.storage import Journal
+from service.vocab import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 2
-LANGUAGES = ("en", "uk", "ru")
 JOURNAL_NAME = ".tlumach-journal.jsonl"
 TOKEN_VARIABLE = "TLUMACH_TOKEN"  # noqa: S105 - a variable name, not a secret
 

@@ -1,1 +1,1 @@
-"""Glossaries: the entry model, file formats, paradigm compilation, matching and enforcement."""
+"""Glossaries: the entry model, file formats (io), paradigms built at load, enforcement."""

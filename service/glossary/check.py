@@ -7,18 +7,28 @@ from typing import Protocol
 
 from service.errors import GlossaryError
 from service.glossary.io import check_size, decode_text, parse_glossary
-from service.glossary.io_yaml import read_yaml
+from service.glossary.io.yaml_files import read_yaml
 from service.glossary.model import CompiledGlossary, Glossary
-from service.glossary.problem import ERROR, Problem
+from service.glossary.problem import ERROR, WARNING, Problem
 from service.glossary.validate import validate
 
 
 class GlossaryCompiler(Protocol):
-    """What the store and the checks need of `service.glossary.compile.Compiler`."""
+    """What the store and the checks need of `service.glossary.paradigms.compiler.Compiler`."""
 
     def compile(self, glossary: Glossary) -> CompiledGlossary:
         """Compile every entry; raises GlossaryError naming file, entry and field."""
         ...
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A glossary file sent to be checked, not stored."""
+
+    content: bytes
+    fmt: str = "yaml"
+    column_languages: tuple[str, ...] = ()
+    """The languages of a headerless two-column CSV/TSV file's columns (empty: from the header)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,12 @@ class CheckResult:
     def ok(self) -> bool:
         """True when nothing stops the glossary from loading."""
         return self.compiled is not None and not any(p.is_error for p in self.problems)
+
+    def reported(self) -> list[Problem]:
+        """Every problem, then the compiler's warnings about the entries that compiled."""
+        entries = self.compiled.entries if self.compiled else ()
+        warnings = [Problem(WARNING, e.entry.id, "", text) for e in entries for text in e.warnings]
+        return [*self.problems, *warnings]
 
 
 def check_glossary(

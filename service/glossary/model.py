@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-LANGUAGES = ("en", "uk", "ru")
-INFLECTED_LANGUAGES = ("uk", "ru")
+from service.vocab import LANGUAGES
+
 KINDS = ("person", "place", "organization", "term")
 GENDERS = ("masculine", "feminine", "neuter", "plural")
 # pymorphy/OpenCorpora case tags, in the order grammars list them.
@@ -99,6 +99,10 @@ class CompiledTerms:
         for paradigm in self.paradigms():
             found |= paradigm.all_forms()
         return frozenset(found)
+
+    def other_forms(self) -> list[str]:
+        """The accepted forms that are not a case form of the preferred term, sorted."""
+        return sorted(self.all_forms() - set(self.preferred.forms.values()))
 
 
 @dataclass(frozen=True)

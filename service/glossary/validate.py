@@ -8,14 +8,13 @@ from collections.abc import Iterator
 from service.glossary.model import (
     CASES,
     GENDERS,
-    INFLECTED_LANGUAGES,
     KINDS,
-    LANGUAGES,
     PLURAL_CASES,
     Entry,
     Glossary,
 )
 from service.glossary.problem import ERROR, WARNING, Problem
+from service.vocab import INFLECTED_LANGUAGES, LANGUAGES
 
 __all__ = ["Problem", "errors_of", "validate"]
 

@@ -7,13 +7,14 @@ from pathlib import Path
 
 from ctranslate2.converters import OpusMTConverter
 
-from service.engine import Engine, Hypothesis
-from service.glossary.compile import Compiler
-from service.glossary.enforce import Enforcer
+from service.glossary.enforcement.enforcer import Enforcer
+from service.glossary.enforcement.report import EnforcementResult
+from service.glossary.enforcement.steps import complete
 from service.glossary.io import load_glossary
 from service.glossary.model import CompiledEntry
-from service.glossary.report import EnforcementResult
-from service.glossary.steps import complete
+from service.glossary.paradigms.compiler import Compiler
+from service.hypothesis import Hypothesis
+from service.model_store.engine import Engine
 from tests.support import models
 from tests.support.opus_fixture import build_opus_release
 

@@ -1,7 +1,7 @@
 """The production model path around engines, for tests and benches that run no server.
 
 Enforcement asks for decodes and scores as values; here, as in the server, they are answered
-by real batchers over real engines (`service.translator.leg_batcher`), on the event loop.
+by real batchers over real engines (`service.translation.routes.leg_batcher`), on the event loop.
 """
 
 from __future__ import annotations
@@ -12,15 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 from prometheus_client import CollectorRegistry
 
-from service.batcher import Batcher, BatchLimits, BatchOptions
-from service.engine import Engine, Hypothesis
-from service.glossary.enforce import Enforcer
+from service.glossary.enforcement.enforcer import Enforcer
+from service.glossary.enforcement.report import EnforcementResult
+from service.glossary.enforcement.steps import drive
 from service.glossary.model import CompiledEntry
-from service.glossary.report import EnforcementResult
-from service.glossary.steps import drive
+from service.hypothesis import Hypothesis
 from service.metrics import Metrics
-from service.models import Leg, ModelInfo, Route
-from service.translator import CallAnswerer, RouteTranslator, leg_batcher
+from service.model_store.engine import Engine
+from service.model_store.registry import Leg, ModelInfo, Route
+from service.translation.batcher import Batcher, BatchLimits, BatchOptions
+from service.translation.routes import CallAnswerer, RouteTranslator, leg_batcher
 
 LIMITS = BatchLimits(max_delay_s=0.001)
 

@@ -1,0 +1,1 @@
+"""The batch client: files and folders translated through every replica, resumably."""

@@ -1,0 +1,1 @@
+"""The gRPC edge: server, servicer, protobuf codec, statuses, health, reflection, access gate."""

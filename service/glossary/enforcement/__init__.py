@@ -1,0 +1,1 @@
+"""Enforcing glossaries per request: match terms, verify, repair and re-decode, report."""

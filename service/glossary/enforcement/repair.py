@@ -1,0 +1,167 @@
+"""Repair a wrong or missing term: find the span that renders it and choose the right form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from service.glossary.enforcement.grammar import (
+    Constraint,
+    agree_verb,
+    genitive_attribute,
+)
+from service.glossary.enforcement.match import Span, terms_of
+from service.glossary.enforcement.steps import Steps, score
+from service.glossary.enforcement.tokens import Token, next_word, previous_word
+from service.glossary.enforcement.verify import MISSING, Finding, TranslationCheck
+from service.glossary.enforcement.word_lists import in_any_language
+from service.glossary.model import CASES, CompiledEntry, Paradigm
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] by `text`."""
+
+    start: int
+    end: int
+    text: str
+    case: str = ""
+    method: str = ""
+    original: str = ""
+
+
+def similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a.casefold(), b.casefold()).ratio()
+
+
+def all_forms(entry: CompiledEntry, language: str) -> list[str]:
+    compiled = terms_of(entry, language)
+    if compiled is None:
+        return list(entry.entry.terms.get(language, ()))
+    return sorted(compiled.all_forms())
+
+
+def forms_by_case(paradigm: Paradigm, plural: bool) -> dict[str, str]:
+    """Case -> form to generate (the plural paradigm for plural toponyms)."""
+    chosen: dict[str, str] = {}
+    for case in CASES:
+        form = paradigm.forms.get(f"plur_{case}") if plural else None
+        form = form or paradigm.forms.get(case) or paradigm.forms.get(f"plur_{case}")
+        if form:
+            chosen[case] = form
+    return chosen
+
+
+class FormChooser:
+    """Chooses the form for a span from government, source case, the wrong ending and the model."""
+
+    def choose(
+        self,
+        finding: Finding,
+        paradigm: Paradigm,
+        constraint: Constraint,
+        wrong: str,
+        wrong_cases: Sequence[str],
+        render: Callable[[str], str],
+        source: str | None,
+        evidence: float = 1.0,
+    ) -> Steps[tuple[str, str, str]]:
+        """(form, case, how it was chosen); ties are scored by the model against `source`.
+
+        Without a source (no model at hand) a tie goes to the first case in the table's order.
+        """
+        entry = finding.match.entry.entry
+        by_case = forms_by_case(paradigm, entry.gender == "plural")
+        known = wrong in paradigm.all_forms()
+        allowed = constraint.allowed or frozenset(CASES)
+        candidates = [c for c in by_case if c in allowed and by_case[c] != wrong]
+        if not candidates:
+            candidates = [c for c in by_case if by_case[c] != wrong] or list(by_case)
+        scores = {c: self._score(c, finding, constraint, wrong_cases, evidence) for c in candidates}
+        if wrong and not known:
+            for case in candidates:
+                scores[case] += 1.5 * similarity(wrong, by_case[case])
+        top = max(scores.values())
+        best = [c for c in candidates if scores[c] >= top - 1e-9]
+        distinct = list(dict.fromkeys(by_case[c] for c in best))
+        how = constraint.reason or "evidence"
+        if len(distinct) > 1 and source is not None:
+            values = yield from score([source] * len(distinct), [render(f) for f in distinct])
+            form = distinct[values.index(max(values))]
+            return form, next(c for c in best if by_case[c] == form), "model-score"
+        return by_case[best[0]], best[0], how
+
+    @staticmethod
+    def _score(
+        case: str,
+        finding: Finding,
+        constraint: Constraint,
+        wrong_cases: Sequence[str],
+        evidence: float,
+    ) -> float:
+        match = finding.match
+        score = 4.0 if case in match.cases else 0.0
+        score += 3.0 if case in match.hints else 0.0
+        score += 2.0 if case in constraint.preferred else 0.0
+        return score + (evidence if case in wrong_cases else 0.0)
+
+
+def pick_paradigm(entry: CompiledEntry, language: str, wrong: str, index: int | None) -> Paradigm:
+    """The paradigm a wrong span is closest to (bare surname vs full name), preferred on ties."""
+    compiled = terms_of(entry, language)
+    if compiled is None:
+        term = entry.entry.terms.get(language, ("",))[0]
+        return Paradigm(term, dict.fromkeys(CASES, term))
+    paradigms = compiled.paradigms()
+    if index is not None and index < len(paradigms):
+        return paradigms[index]
+    if not wrong:
+        return compiled.preferred
+
+    def closeness(paradigm: Paradigm) -> float:
+        return max(similarity(wrong, form) for form in paradigm.all_forms())
+
+    return max(paradigms, key=closeness)
+
+
+def agreement_edits(view: TranslationCheck, language: str) -> list[tuple[int, Edit]]:
+    """Past-tense verbs next to a nominative term that disagree with its gender (by finding)."""
+    edits: list[tuple[int, Edit]] = []
+    for index, finding in enumerate(view.findings):
+        span, entry = finding.span, finding.match.entry.entry
+        if span is None or finding.status == MISSING or not entry.gender:
+            continue
+        cases = set(span.ref.cases)
+        allowed = finding.constraint.allowed
+        if "nomn" not in cases or (allowed is not None and "nomn" not in allowed):
+            continue
+        edit = _agree(view.tokens, span, cases, entry.gender, language)
+        if edit is not None:
+            edits.append((index, edit))
+    return edits
+
+
+def _agree(
+    tokens: list[Token], span: Span, cases: set[str], gender: str, language: str
+) -> Edit | None:
+    before, after = previous_word(tokens, span.start), next_word(tokens, span.end)
+    # "Латвія та Естонія протестували": conjoined subjects take a plural verb.
+    if any(
+        i is not None and tokens[i].key in in_any_language().conjunctions for i in (before, after)
+    ):
+        return None
+    neighbours = [after]
+    # A verb before the term agrees with it only when the form cannot be anything but a subject.
+    if cases == {"nomn"}:
+        neighbours.append(before)
+    elif genitive_attribute(tokens, span.start, language):
+        return None
+    for index in neighbours:
+        if index is None:
+            continue
+        token = tokens[index]
+        fixed = agree_verb(token.text, gender, language)
+        if fixed is not None:
+            return Edit(token.start, token.end, fixed, "", "agreement", token.text)
+    return None

@@ -1,1 +1,0 @@
-"""Batch translation jobs: inputs, file formats, plans, atomic outputs and the resume journal."""

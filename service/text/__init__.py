@@ -1,0 +1,1 @@
+"""Text handling: input checks, segmentation, markup, protected spans, language detection."""

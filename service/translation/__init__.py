@@ -1,0 +1,1 @@
+"""The translation pipeline: one request from admission to rebuilt text, batched decoding."""

@@ -1,0 +1,129 @@
+"""A translation request and its results, as domain records, with the checks on caller input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from service.config import Settings
+from service.errors import InvalidArgumentError
+from service.glossary.enforcement.report import TermReport
+from service.glossary.model import Entry
+from service.vocab import LANGUAGES, PLAIN, TEXT_FORMATS
+
+MAX_BEAM_SIZE = 8
+MAX_ALTERNATIVES = 4
+MAX_REQUEST_ID_CHARS = 128
+MAX_GLOSSARY_IDS = 16
+MAX_INLINE_ENTRIES = 500
+DEMO_MODEL_WARNING = (
+    "translated by a demo model, which invents names and numbers: not for real use; "
+    "install real models with `tlumach models fetch`"
+)
+
+
+@dataclass(frozen=True)
+class TranslationOptions:
+    """Per-request decoding and reporting options."""
+
+    beam_size: int = 0
+    """0 = the server default."""
+    return_term_report: bool = False
+    alternatives: int = 0
+    enforce_glossary: bool = True
+
+
+@dataclass(frozen=True)
+class TranslationRequest:
+    """Texts to translate into one target language."""
+
+    texts: tuple[str, ...]
+    target_language: str
+    source_language: str = ""
+    glossary_ids: tuple[str, ...] = ()
+    inline_entries: tuple[Entry, ...] = ()
+    text_format: str = PLAIN
+    options: TranslationOptions = field(default_factory=TranslationOptions)
+    request_id: str = ""
+
+    def validate(self, settings: Settings) -> None:
+        """Raise InvalidArgumentError naming the field and the limit for anything unacceptable."""
+        self._check_texts(settings)
+        _check_language("target_language", self.target_language, required=True)
+        _check_language("source_language", self.source_language, required=False)
+        if self.source_language and self.source_language == self.target_language:
+            raise InvalidArgumentError(
+                "source_language", f"equals target_language ({self.target_language!r})"
+            )
+        if self.text_format not in TEXT_FORMATS:
+            raise InvalidArgumentError(
+                "text_format", f"{self.text_format!r}; use one of {', '.join(TEXT_FORMATS)}"
+            )
+        self._check_options()
+        if len(self.glossary_ids) > MAX_GLOSSARY_IDS:
+            raise InvalidArgumentError("glossary_ids", f"at most {MAX_GLOSSARY_IDS} glossaries")
+        if len(self.inline_entries) > MAX_INLINE_ENTRIES:
+            raise InvalidArgumentError("inline_entries", f"at most {MAX_INLINE_ENTRIES} entries")
+        if len(self.request_id) > MAX_REQUEST_ID_CHARS or not self.request_id.isprintable():
+            raise InvalidArgumentError(
+                "request_id", f"must be printable and at most {MAX_REQUEST_ID_CHARS} characters"
+            )
+
+    def _check_texts(self, settings: Settings) -> None:
+        if not self.texts:
+            raise InvalidArgumentError("texts", "at least one text is required")
+        if len(self.texts) > settings.max_texts_per_request:
+            raise InvalidArgumentError(
+                "texts",
+                f"{len(self.texts)} texts exceed the limit of {settings.max_texts_per_request}",
+            )
+        for index, text in enumerate(self.texts):
+            if len(text) > settings.max_text_chars:
+                raise InvalidArgumentError(
+                    f"texts[{index}]",
+                    f"{len(text)} characters exceed the limit of {settings.max_text_chars}",
+                )
+        total = sum(len(text) for text in self.texts)
+        if total > settings.max_request_chars:
+            raise InvalidArgumentError(
+                "texts",
+                f"{total} characters in all exceed the limit of {settings.max_request_chars}",
+            )
+
+    def _check_options(self) -> None:
+        if not 0 <= self.options.beam_size <= MAX_BEAM_SIZE:
+            raise InvalidArgumentError(
+                "options.beam_size", f"{self.options.beam_size}; accepted 0..{MAX_BEAM_SIZE}"
+            )
+        if not 0 <= self.options.alternatives <= MAX_ALTERNATIVES:
+            raise InvalidArgumentError(
+                "options.alternatives",
+                f"{self.options.alternatives}; accepted 0..{MAX_ALTERNATIVES}",
+            )
+        if self.options.alternatives and self.text_format != PLAIN:
+            raise InvalidArgumentError(
+                "options.alternatives", "only available for text_format plain"
+            )
+
+
+def _check_language(name: str, value: str, *, required: bool) -> None:
+    if not value and not required:
+        return
+    if value not in LANGUAGES:
+        raise InvalidArgumentError(
+            name, f"{value!r} is not supported; use one of {', '.join(LANGUAGES)}"
+        )
+
+
+@dataclass(frozen=True)
+class TranslationResult:
+    """The translation of one text."""
+
+    text: str
+    source_language: str
+    source_confidence: float
+    route: str
+    terms: tuple[TermReport, ...] = ()
+    warnings: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    demo_model: bool = False
+    """A demo model translated it (see DEMO_MODEL_WARNING)."""

@@ -1,0 +1,111 @@
+"""Decoding along a route (one leg, or two through the pivot language) via the batchers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from service.glossary.enforcement.steps import Decode, ModelCall, Reply
+from service.hypothesis import Hypothesis
+from service.metrics import Metrics
+from service.model_store.registry import Leg, Route
+from service.translation.batcher import Batcher, BatchLimits, BatchOptions
+
+
+def leg_batcher(leg: Leg, limits: BatchLimits, metrics: Metrics) -> Batcher:
+    """The batcher of one direction, decoding and scoring with the leg's engine."""
+
+    def run_batch(
+        texts: Sequence[str], targets: Sequence[str | None], options: BatchOptions
+    ) -> list[list[Hypothesis]]:
+        if options.score:
+            wanted = [target or "" for target in targets]
+            scores = leg.engine.score_batch(texts, wanted, target_token=leg.target_token)
+            return [[Hypothesis(t, value, ())] for t, value in zip(wanted, scores, strict=True)]
+        return leg.engine.translate_batch(
+            texts,
+            target_token=leg.target_token,
+            beam_size=options.beam_size,
+            num_hypotheses=options.num_hypotheses,
+            target_prefixes=targets,
+            suppress_sequences=options.suppress or None,
+        )
+
+    return Batcher(leg.pair, run_batch, leg.engine.count_tokens, limits, metrics)
+
+
+class RouteTranslator:
+    """Translates and scores sentences along one route; every call goes through a batcher."""
+
+    def __init__(self, route: Route, batchers: Mapping[str, Batcher]) -> None:
+        self.route = route
+        self._batchers = batchers
+
+    async def translate(
+        self,
+        sentences: Sequence[str],
+        options: BatchOptions,
+        *,
+        prefixes: Sequence[str | None] | None = None,
+        deadline: float | None = None,
+    ) -> list[list[Hypothesis]]:
+        """Hypotheses per sentence from the last leg; earlier legs give their best to the next."""
+        texts = await self._to_last_leg(sentences, options.beam_size, deadline)
+        last = self.route.legs[-1]
+        return await self._batchers[last.pair].submit(
+            texts, options, prefixes=prefixes, deadline=deadline
+        )
+
+    async def score(
+        self,
+        sources: Sequence[str],
+        targets: Sequence[str],
+        *,
+        deadline: float | None = None,
+    ) -> list[float]:
+        """Mean log-probability per token of each target, by the route's last model.
+
+        Through a pivot the target is scored against the pivot translation of its source.
+        """
+        texts = await self._to_last_leg(sources, None, deadline)
+        last = self.route.legs[-1]
+        results = await self._batchers[last.pair].submit(
+            texts, BatchOptions(score=True), prefixes=list(targets), deadline=deadline
+        )
+        return [hypotheses[0].score for hypotheses in results]
+
+    async def _to_last_leg(
+        self, sentences: Sequence[str], beam_size: int | None, deadline: float | None
+    ) -> list[str]:
+        """The sentences in the last leg's source language (pivot legs give their best)."""
+        texts = list(sentences)
+        for leg in self.route.legs[:-1]:
+            # Scoring repeats one source per candidate: decode each distinct sentence once.
+            distinct = list(dict.fromkeys(texts))
+            results = await self._batchers[leg.pair].submit(
+                distinct, BatchOptions(beam_size=beam_size), deadline=deadline
+            )
+            best = {s: h[0].text if h else "" for s, h in zip(distinct, results, strict=True)}
+            texts = [best[text] for text in texts]
+        return texts
+
+
+@dataclass(frozen=True)
+class CallAnswerer:
+    """Answers the model calls of one sentence's enforcement, with its request's deadline.
+
+    `options` are the sentence's own decoding options (a guard-fired sentence keeps its
+    suppressed words in every re-decode).
+    """
+
+    translator: RouteTranslator
+    options: BatchOptions
+    deadline: float | None
+
+    async def __call__(self, call: ModelCall) -> Reply:
+        if isinstance(call, Decode):
+            options = replace(self.options, num_hypotheses=call.num_hypotheses)
+            return await self.translator.translate(
+                call.sources, options, prefixes=call.prefixes, deadline=self.deadline
+            )
+        return await self.translator.score(call.sources, call.targets, deadline=self.deadline)
