@@ -157,7 +157,7 @@ async def timed_translate(
     stub: pb_grpc.TranslationServiceStub, request: pb.TranslateRequest, deadline_s: float
 ) -> Outcome:
     """One Translate call with a deadline, as an outcome (never raises for a status)."""
-    from service.status import retry_delay_of_call
+    from service.edge.status import retry_delay_of_call
 
     sentences = sum(max(1, text.count(".")) for text in request.texts)
     started = time.perf_counter()

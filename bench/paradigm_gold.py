@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 
 from service.errors import GlossaryError
-from service.glossary.compile import Compiler
-from service.glossary.io_yaml import parse_yaml
+from service.glossary.io.yaml_files import parse_yaml
 from service.glossary.model import CASES, CompiledEntry, Entry, Paradigm
+from service.glossary.paradigms.compiler import Compiler
 
 # What a glossary user writes. The gold fields (forms, forms_alt, variants, family) never reach the
 # compiler: `forms` would be taken as overrides and score the gold against itself.

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from service.glossary.io_yaml import parse_yaml
+from service.glossary.io.yaml_files import parse_yaml
 from service.glossary.model import CASES, GENDERS, KINDS
 from service.glossary.validate import errors_of, validate
 
