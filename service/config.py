@@ -116,7 +116,8 @@ class Settings:
         _check_range("intra_threads", self.intra_threads, 0, 1024)
         _check_range("beam_size", self.beam_size, 1, 16)
         _check_range("max_input_tokens", self.max_input_tokens, 8, 512)
-        _check_range("max_output_tokens", self.max_output_tokens, 8, 1024)
+        # A pivot leg reads the previous leg's output: it must fit the model's 512 positions.
+        _check_range("max_output_tokens", self.max_output_tokens, 8, 512)
         if self.max_batch_delay_ms < 0 or self.grace_period_s < 0:
             raise ConfigError("max_batch_delay_ms and grace_period_s must be >= 0")
         if self.glossary_watch_interval_s < 0:

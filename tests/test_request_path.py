@@ -181,10 +181,15 @@ LONG = (
 
 @pytest_asyncio.fixture(scope="module")
 async def small_input_server(models_dir: Path) -> AsyncIterator[RunningServer]:
-    """Fixture models (random weights: their output fails the language guard) and parts of
-    at most 8 tokens."""
+    """Fixture models (random weights: their output fails the language guard), parts of at
+    most 8 tokens, outputs of at most 16: the engine then refuses any input over 16 tokens."""
     running = await start_server(
-        settings_for(models_dir, max_input_tokens=8, glossaries_dir=ROOT / "tests" / "data")
+        settings_for(
+            models_dir,
+            max_input_tokens=8,
+            max_output_tokens=16,
+            glossaries_dir=ROOT / "tests" / "data",
+        )
     )
     yield running
     await running.channel.close()
@@ -199,7 +204,7 @@ async def test_guard_re_decodes_the_parts_of_a_split_sentence(
         "tlumach_language_guard_events_total", {"pair": "en-uk", "action": "fired"}
     )
     request = pb.TranslateRequest(texts=[LONG], source_language="en", target_language="uk")
-    # The engine refuses any input over max_input_tokens: a re-joined sentence would fail.
+    # The engine refuses inputs over 16 tokens here: a re-joined sentence (~40) would fail.
     [result] = (await server.stub.Translate(request, timeout=60)).results
     assert result.text
     now = server.sample("tlumach_language_guard_events_total", {"pair": "en-uk", "action": "fired"})

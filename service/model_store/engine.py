@@ -17,6 +17,9 @@ from service.vocab import DEVICES
 
 logger = logging.getLogger(__name__)
 
+MODEL_POSITIONS = 512
+"""Source positions of a MarianMT (OPUS-MT) model: no input may be longer."""
+
 
 class Engine:
     """Translates and scores sentences with one converted model; safe to call from several threads.
@@ -116,18 +119,18 @@ class Engine:
         return [sum(r.log_probs) / max(1, len(r.log_probs)) for r in results]
 
     def _sources(self, texts: Sequence[str], target_token: str | None) -> list[list[str]]:
-        """Source pieces of each text; a text over `max_input_tokens` is an error, never cut.
+        """Source pieces of each text; a text too long for any leg is an error, never cut.
 
-        The pipeline splits long sentences to fit, so an over-long input here is a bug, and a
-        truncated translation would hide it.
+        The pipeline cuts a caller's sentences to `max_input_tokens`, and a pivot leg's input is
+        an earlier leg's output, at most `max_output_tokens`: a longer input here is a bug (say a
+        re-joined cut sentence), which a truncated translation would hide.
         """
         source = [self.tokenize(text, target_token) for text in texts]
-        limit = self.max_input_tokens + (1 if target_token else 0)
+        bound = max(self.max_input_tokens, self.max_output_tokens)
+        limit = min(bound, MODEL_POSITIONS) + (1 if target_token else 0)
         longest = max(len(pieces) for pieces in source)
         if longest > limit:
-            raise ModelError(
-                f"an input of {longest} tokens exceeds max_input_tokens={self.max_input_tokens}"
-            )
+            raise ModelError(f"an input of {longest} tokens is longer than the {limit} allowed")
         return source
 
     def _prefixes(self, prefixes: Sequence[str | None] | None) -> list[list[str]] | None:
