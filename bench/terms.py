@@ -6,7 +6,9 @@ Run: PYTHONPATH=. .venv/bin/python bench/terms.py --glossary ../shared/eval/glos
 `--glossary` is what gets compiled (the project's Compiler) and enforced; `--gold` (hand-checked
 paradigms) is used only for scoring. `--mode drafts` enforces on each item's given draft without a
 model (verify/repair rules only); `--mode model` translates each source with the installed model
-(n-best) and enforces with the model's scores and prefix-forced decoding.
+(n-best) and enforces with the model's scores and prefix-forced decoding. When the items carry a
+`family` field (construction families, as in tests/data/terms-challenge), a second table gives
+the figures per family.
 """
 
 from __future__ import annotations
@@ -165,19 +167,28 @@ def score_item(item: dict[str, Any], text: str, gold: dict[str, GoldEntry], tall
 Translate = Callable[[dict[str, Any]], tuple[list[Hypothesis], Decoder | None, float]]
 
 
+@dataclass
+class Results:
+    """Tallies of the unenforced and enforced texts, per direction and per construction family."""
+
+    before: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    after: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    family_before: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    family_after: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+
 def run(
     items: list[dict[str, Any]],
     entries: Sequence[CompiledEntry],
     gold: dict[str, GoldEntry],
     translate: Translate,
-) -> tuple[dict[str, Tally], dict[str, Tally], list[dict[str, Any]]]:
-    """Enforce every item; tallies of the unenforced and enforced texts per direction."""
+) -> Results:
+    """Enforce every item; tally the texts before and after per direction (and family)."""
     enforcer = Enforcer()
     for language in ("uk", "ru"):  # build the analyzers before timing anything
         analyzer(language)
-    before: dict[str, Tally] = defaultdict(Tally)
-    after: dict[str, Tally] = defaultdict(Tally)
-    lines = []
+    results = Results()
     for item in items:
         hypotheses, decoder, bare_ms = translate(item)
         started = time.perf_counter()
@@ -185,12 +196,17 @@ def run(
             item["src"], item["src_lang"], item["tgt_lang"], hypotheses, entries, decoder
         )
         elapsed = (time.perf_counter() - started) * 1000
+        draft = hypotheses[0].text
         direction = f"{item['src_lang']}-{item['tgt_lang']}"
-        for key in (direction, ALL):
-            _count(before[key], item, hypotheses[0].text, hypotheses[0].text, gold, [], [])
-            _count(after[key], item, hypotheses[0].text, result.text, gold, [elapsed], [bare_ms])
-        lines.append(_line(item, result))
-    return before, after, lines
+        keyed = [(results.before, results.after, key) for key in (direction, ALL)]
+        if "family" in item:
+            keyed += [(results.family_before, results.family_after, item["family"])]
+            keyed += [(results.family_before, results.family_after, ALL)]
+        for before, after, key in keyed:
+            _count(before[key], item, draft, draft, gold, [], [])
+            _count(after[key], item, draft, result.text, gold, [elapsed], [bare_ms])
+        results.lines.append(_line(item, result))
+    return results
 
 
 def _count(
@@ -277,6 +293,27 @@ def table(before: dict[str, Tally], after: dict[str, Tally], mode: str) -> str:
     return "\n".join(rows) + f"\n\n(x → y: {label} before → after enforcement)"
 
 
+def family_table(before: dict[str, Tally], after: dict[str, Tally], mode: str) -> str:
+    """Figures per construction family in name order, the overall row last."""
+    head = (
+        "| family | items | terms | oblique | TA-lemma | TA-form | NomPaste | forbidden "
+        "| false repairs |"
+    )
+    rows = [head, "|" + "---|" * 9]
+    for key in [*sorted(k for k in after if k != ALL), ALL]:
+        b, a = before[key].figures(), after[key].figures()
+        rows.append(
+            f"| {key} | {a['items']} | {a['occurrences']} | {after[key].oblique} "
+            f"| {b['ta_lemma']:.3f} → {a['ta_lemma']:.3f} "
+            f"| {b['ta_form']:.3f} → {a['ta_form']:.3f} "
+            f"| {b['nom_paste_rate']:.3f} → {a['nom_paste_rate']:.3f} "
+            f"| {b['forbidden_rate']:.3f} → {a['forbidden_rate']:.3f} "
+            f"| {a['false_repairs']}/{a['correct_drafts']} |"
+        )
+    label = "draft" if mode == "drafts" else "model output"
+    return "\n".join(rows) + f"\n\n(per construction family; x → y: {label} before → after)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--glossary", type=Path, required=True)
@@ -293,20 +330,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     with args.data.open(encoding="utf-8") as handle:
         items = [json.loads(line) for line in handle if line.strip()]
     translate = drafts if args.mode == "drafts" else model_translator(args.models_dir, args.beam)
-    before, after, lines = run(items, entries, gold, translate)
+    results = run(items, entries, gold, translate)
     if args.out:
         with args.out.open("w", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+            handle.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in results.lines)
     if args.json:
-        report = {
-            "mode": args.mode,
-            "before": {k: t.figures() for k, t in before.items()},
-            "after": {k: t.figures() for k, t in after.items()},
-        }
-        print(json.dumps(report, ensure_ascii=False, indent=1))
+        print(json.dumps(report(results, args.mode), ensure_ascii=False, indent=1))
     else:
-        print(table(before, after, args.mode))
+        print(table(results.before, results.after, args.mode))
+        if results.family_after:
+            print()
+            print(family_table(results.family_before, results.family_after, args.mode))
     return 0
+
+
+def report(results: Results, mode: str) -> dict[str, Any]:
+    """The figures as one JSON object; `families` only when the items carry families."""
+    figures: dict[str, Any] = {
+        "mode": mode,
+        "before": {k: t.figures() for k, t in results.before.items()},
+        "after": {k: t.figures() for k, t in results.after.items()},
+    }
+    if results.family_after:
+        figures["families"] = {
+            "before": {k: t.figures() for k, t in results.family_before.items()},
+            "after": {k: t.figures() for k, t in results.family_after.items()},
+        }
+    return figures
 
 
 if __name__ == "__main__":
