@@ -6,7 +6,11 @@ Run: PYTHONPATH=. .venv/bin/python bench/terms.py --glossary ../shared/eval/glos
 `--glossary` is what gets compiled (the project's Compiler) and enforced; `--gold` (hand-checked
 paradigms) is used only for scoring. `--mode drafts` enforces on each item's given draft without a
 model (verify/repair rules only); `--mode model` translates each source with the installed model
-(n-best) and enforces with the model's scores and prefix-forced decoding.
+(n-best) and enforces with the model's scores and prefix-forced decoding. When the items carry a
+`family` field (construction families, as in tests/data/terms-challenge), a second table gives
+the figures per family; `--families FILE` (JSON: item id -> family) supplies them for a set
+whose items have none, e.g. tests/data/terms-challenge/shared-dev-families.json for the shared
+development set.
 """
 
 from __future__ import annotations
@@ -98,6 +102,8 @@ class Tally:
     forbidden: int = 0
     correct_drafts: int = 0
     false_repairs: int = 0
+    errors: int = 0
+    """Items whose enforcement raised: scored as an empty translation (the request fails)."""
     latency_ms: list[float] = field(default_factory=list)
     bare_ms: list[float] = field(default_factory=list)
 
@@ -114,6 +120,7 @@ class Tally:
             "forbidden_rate": share(self.forbidden, self.occurrences),
             "false_repairs": self.false_repairs,
             "correct_drafts": self.correct_drafts,
+            "errors": self.errors,
             "latency_p50_ms": _percentile(self.latency_ms, 50),
             "latency_p95_ms": _percentile(self.latency_ms, 95),
         }
@@ -169,51 +176,84 @@ Enforce = Callable[
 Translate = Callable[[dict[str, Any]], tuple[list[Hypothesis], Enforce, float]]
 
 
+@dataclass
+class Results:
+    """Tallies of the unenforced and enforced texts, per direction and per construction family."""
+
+    before: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    after: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    family_before: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    family_after: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+
 def run(
     items: list[dict[str, Any]],
     entries: Sequence[CompiledEntry],
     gold: dict[str, GoldEntry],
     translate: Translate,
-) -> tuple[dict[str, Tally], dict[str, Tally], list[dict[str, Any]]]:
-    """Enforce every item; tallies of the unenforced and enforced texts per direction."""
+) -> Results:
+    """Enforce every item; tally the texts before and after per direction (and family)."""
     enforcer = Enforcer()
     for language in ("uk", "ru"):  # build the analyzers before timing anything
         analyzer(language)
-    before: dict[str, Tally] = defaultdict(Tally)
-    after: dict[str, Tally] = defaultdict(Tally)
-    lines = []
+    results = Results()
     for item in items:
         hypotheses, enforce, bare_ms = translate(item)
         started = time.perf_counter()
-        result = enforce(enforcer, item, hypotheses, entries)
+        result = _enforce(enforce, enforcer, item, hypotheses, entries)
         elapsed = (time.perf_counter() - started) * 1000
+        draft = hypotheses[0].text
         direction = f"{item['src_lang']}-{item['tgt_lang']}"
-        for key in (direction, ALL):
-            _count(before[key], item, hypotheses[0].text, hypotheses[0].text, gold, [], [])
-            _count(after[key], item, hypotheses[0].text, result.text, gold, [elapsed], [bare_ms])
-        lines.append(_line(item, result))
-    return before, after, lines
+        keyed = [(results.before, results.after, key) for key in (direction, ALL)]
+        if "family" in item:
+            keyed += [(results.family_before, results.family_after, item["family"])]
+            keyed += [(results.family_before, results.family_after, ALL)]
+        for before, after, key in keyed:
+            _count(before[key], item, draft, draft, gold, [], [])
+            _count(after[key], item, draft, result, gold, [elapsed], [bare_ms])
+        results.lines.append(_line(item, result))
+    return results
+
+
+def _enforce(
+    enforce: Enforce,
+    enforcer: Enforcer,
+    item: dict[str, Any],
+    hypotheses: list[Hypothesis],
+    entries: Sequence[CompiledEntry],
+) -> EnforcementResult | Exception:
+    """The enforced result, or the exception it raised: a crash is a finding, not an abort."""
+    try:
+        return enforce(enforcer, item, hypotheses, entries)
+    except Exception as error:  # any failure is counted and reported for its item
+        return error
 
 
 def _count(
     tally: Tally,
     item: dict[str, Any],
     draft: str,
-    text: str,
+    result: str | EnforcementResult | Exception,
     gold: dict[str, GoldEntry],
     latency: list[float],
     bare: list[float],
 ) -> None:
     tally.items += 1
+    crashed = isinstance(result, Exception)
+    text = result if isinstance(result, str) else "" if crashed else result.text
+    tally.errors += crashed
     score_item(item, text, gold, tally)
     if "draft_errors" in item and not item["draft_errors"]:
         tally.correct_drafts += 1
-        tally.false_repairs += text != draft
+        tally.false_repairs += not crashed and text != draft
     tally.latency_ms += latency
     tally.bare_ms += [b for b in bare if b > 0]
 
 
-def _line(item: dict[str, Any], result: EnforcementResult) -> dict[str, Any]:
+def _line(item: dict[str, Any], result: EnforcementResult | Exception) -> dict[str, Any]:
+    if isinstance(result, Exception):
+        return {"id": item.get("id", ""), "error": f"{type(result).__name__}: {result}"}
     return {
         "id": item.get("id", ""),
         "text": result.text,
@@ -310,7 +350,34 @@ def table(before: dict[str, Tally], after: dict[str, Tally], mode: str) -> str:
             f"| {a['latency_p50_ms']:.2f} | {a['latency_p95_ms']:.2f} |"
         )
     label = "draft" if mode == "drafts" else "model output"
-    return "\n".join(rows) + f"\n\n(x → y: {label} before → after enforcement)"
+    text = "\n".join(rows) + f"\n\n(x → y: {label} before → after enforcement)"
+    if after[ALL].errors:
+        text += (
+            f"\n\nEnforcement raised on {after[ALL].errors} items: scored as empty translations "
+            "(the request would fail), never as false repairs; --out lists the errors."
+        )
+    return text
+
+
+def family_table(before: dict[str, Tally], after: dict[str, Tally], mode: str) -> str:
+    """Figures per construction family in name order, the overall row last."""
+    head = (
+        "| family | items | terms | oblique | TA-lemma | TA-form | NomPaste | forbidden "
+        "| false repairs | errors |"
+    )
+    rows = [head, "|" + "---|" * 10]
+    for key in [*sorted(k for k in after if k != ALL), ALL]:
+        b, a = before[key].figures(), after[key].figures()
+        rows.append(
+            f"| {key} | {a['items']} | {a['occurrences']} | {after[key].oblique} "
+            f"| {b['ta_lemma']:.3f} → {a['ta_lemma']:.3f} "
+            f"| {b['ta_form']:.3f} → {a['ta_form']:.3f} "
+            f"| {b['nom_paste_rate']:.3f} → {a['nom_paste_rate']:.3f} "
+            f"| {b['forbidden_rate']:.3f} → {a['forbidden_rate']:.3f} "
+            f"| {a['false_repairs']}/{a['correct_drafts']} | {a['errors']} |"
+        )
+    label = "draft" if mode == "drafts" else "model output"
+    return "\n".join(rows) + f"\n\n(per construction family; x → y: {label} before → after)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -323,26 +390,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--beam", type=int, default=4, help="n-best size in model mode")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--out", type=Path, help="write one JSON line per item")
+    parser.add_argument("--families", type=Path, help="JSON object: item id -> family")
     args = parser.parse_args(argv)
     entries = Compiler().compile(load_glossary(args.glossary)).entries
     gold = load_gold(args.gold)
     with args.data.open(encoding="utf-8") as handle:
         items = [json.loads(line) for line in handle if line.strip()]
+    if args.families:
+        items = with_families(items, json.loads(args.families.read_text(encoding="utf-8")))
     translate = drafts if args.mode == "drafts" else model_translator(args.models_dir, args.beam)
-    before, after, lines = run(items, entries, gold, translate)
+    results = run(items, entries, gold, translate)
     if args.out:
         with args.out.open("w", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+            handle.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in results.lines)
     if args.json:
-        report = {
-            "mode": args.mode,
-            "before": {k: t.figures() for k, t in before.items()},
-            "after": {k: t.figures() for k, t in after.items()},
-        }
-        print(json.dumps(report, ensure_ascii=False, indent=1))
+        print(json.dumps(report(results, args.mode), ensure_ascii=False, indent=1))
     else:
-        print(table(before, after, args.mode))
+        print(table(results.before, results.after, args.mode))
+        if results.family_after:
+            print()
+            print(family_table(results.family_before, results.family_after, args.mode))
     return 0
+
+
+def with_families(items: list[dict[str, Any]], families: dict[str, str]) -> list[dict[str, Any]]:
+    """The items with their `family` from `families`; exits naming any item it does not cover."""
+    missing = [item.get("id", "") for item in items if item.get("id", "") not in families]
+    if missing:
+        sys.exit(f"--families: no family for items {', '.join(missing[:10])}")
+    return [{**item, "family": families[item["id"]]} for item in items]
+
+
+def report(results: Results, mode: str) -> dict[str, Any]:
+    """The figures as one JSON object; `families` only when the items carry families."""
+    figures: dict[str, Any] = {
+        "mode": mode,
+        "before": {k: t.figures() for k, t in results.before.items()},
+        "after": {k: t.figures() for k, t in results.after.items()},
+    }
+    if results.family_after:
+        figures["families"] = {
+            "before": {k: t.figures() for k, t in results.family_before.items()},
+            "after": {k: t.figures() for k, t in results.family_after.items()},
+        }
+    return figures
 
 
 if __name__ == "__main__":
