@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from service.glossary.enforcement.report import EnforcementResult
+from service.glossary.model import Entry, Glossary
+from service.glossary.paradigms.compiler import Compiler
 from service.vocab import KEPT, REPAIRED_FORM
 from tests.support.enforce_glossary import draft, enforce_rules, entries, term_engine
 from tests.support.model_path import enforce_with_model, route_translator
@@ -134,3 +136,13 @@ async def test_model_scores_decide_a_tie(tmp_path: Path) -> None:
     assert result.reports[0].method == "wrong-case+model-score"
     # Without a model the same tie is settled by the rules' order, never left unrepaired.
     assert enforce(source, target).text in candidates
+
+
+def test_a_plural_subject_makes_a_singular_verb_plural_without_failing() -> None:
+    # pymorphy3 raised ValueError comparing the verb's gender with "plur": the request failed.
+    sumy = Entry("sumy", "place", {"en": ("Sumy",), "uk": ("Суми",)}, gender="plural")
+    [compiled] = Compiler().compile(Glossary("t", "t", (sumy,))).entries
+    result = enforce_rules(
+        "Sumy reported an attack.", "en", "uk", draft("Суми повідомив про атаку."), (compiled,)
+    )
+    assert result.text == "Суми повідомили про атаку."

@@ -128,7 +128,8 @@ def agree_verb(word: str, gender: str, language: str) -> str | None:
     if wanted is None or not found or found[0].tag.POS != "VERB" or found[0].tag.tense != "past":
         return None
     tag = found[0].tag
-    current = "plur" if tag.number == "plur" else tag.gender
+    # pymorphy3 refuses to compare a gender with "plur": compare plain strings.
+    current = "plur" if tag.number == "plur" else (str(tag.gender) if tag.gender else None)
     if current is None or current == wanted:
         return None
     changed = found[0].inflect({wanted} if wanted == "plur" else {wanted, "sing"})
