@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,12 +19,13 @@ from service.errors import DeadlineExceededError
 from service.glossary.enforcement.enforcer import Enforcer
 from service.glossary.enforcement.report import EnforcementResult
 from service.glossary.enforcement.steps import drive
+from service.hypothesis import Hypothesis
 from service.metrics import Metrics
 from service.model_store.engine import Engine
-from service.model_store.registry import Route
+from service.model_store.registry import Leg, Route
 from service.pb import translation_pb2 as pb
 from service.translation.batcher import Batcher, BatchLimits, BatchOptions
-from service.translation.routes import CallAnswerer, RouteTranslator, leg_batcher
+from service.translation.routes import CallAnswerer, RouteTranslator, leg_runner
 from tests.conftest import RunningServer, settings_for, start_server
 from tests.support.enforce_glossary import draft, entries, term_engine
 from tests.support.model_path import engine_leg
@@ -127,15 +130,45 @@ def term_model(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     return term_engine(tmp_path_factory.mktemp("terms-model"))
 
 
+@dataclass
+class _Occupied:
+    """A one-worker batcher over a real engine whose worker is busy until `release`."""
+
+    batcher: Batcher
+    metrics: Metrics
+    gate: threading.Event
+    occupier: asyncio.Future[list[list[Hypothesis]]]
+
+    def release(self) -> None:
+        self.gate.set()
+
+
+async def _occupied_batcher(leg: Leg) -> _Occupied:
+    metrics = Metrics(CollectorRegistry(), process=False)
+    gate = threading.Event()
+    engine_call = leg_runner(leg)
+
+    def run_batch(
+        texts: Sequence[str], targets: Sequence[str | None], options: BatchOptions
+    ) -> list[list[Hypothesis]]:
+        gate.wait(10)  # the first batch holds the worker: later items wait in the queue
+        return engine_call(texts, targets, options)
+
+    batcher = Batcher("en-uk", run_batch, leg.engine.count_tokens, BatchLimits(), metrics)
+    batcher.start()
+    occupier = asyncio.ensure_future(batcher.submit(["The worker is busy."]))
+    await asyncio.sleep(0.05)
+    return _Occupied(batcher, metrics, gate, occupier)
+
+
 async def _queued_repair(
     engine: Engine, deadline: float | None
-) -> tuple[asyncio.Task[EnforcementResult], Batcher, Metrics]:
+) -> tuple[asyncio.Task[EnforcementResult], _Occupied]:
     """Enforcement of a sentence whose term is missing: its first model call is a re-decode
-    with the term forced, which waits in a batcher that holds batches for 0.5 s."""
-    metrics = Metrics(CollectorRegistry(), process=False)
+    with the term forced, which waits in the queue behind a batch that does not finish."""
     leg = engine_leg(engine, "en-uk")
-    batcher = leg_batcher(leg, BatchLimits(max_delay_s=0.5), metrics)
-    batcher.start()
+    occupied = await _occupied_batcher(leg)
+    batcher = occupied.batcher
     translator = RouteTranslator(Route("en-uk", (leg,)), {"en-uk": batcher})
     steps = Enforcer().enforce(
         "Residents of Sudzha left.", "en", "uk", draft("Жителі пішли."), entries(), model=True
@@ -145,30 +178,38 @@ async def _queued_repair(
     task = asyncio.ensure_future(drive(steps, answer, executor))
     await asyncio.sleep(0.1)
     assert batcher.depth > 0, "the re-decode should be queued now"
-    return task, batcher, metrics
+    return task, occupied
+
+
+def _batches(metrics: Metrics, op: str) -> float:
+    value = metrics.registry.get_sample_value("tlumach_batches_total", {"pair": "en-uk", "op": op})
+    return value or 0.0
 
 
 async def test_repair_of_a_cancelled_call_is_never_decoded(term_model: Engine) -> None:
-    task, batcher, metrics = await _queued_repair(term_model, deadline=None)
+    task, occupied = await _queued_repair(term_model, deadline=None)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    await asyncio.sleep(0.7)  # past the batch delay: a live item would have been decoded
-    await batcher.stop()
-    for op in ("decode", "prefix", "score"):
-        assert metrics.registry.get_sample_value(
-            "tlumach_batches_total", {"pair": "en-uk", "op": op}
-        ) in (None, 0.0)
+    occupied.release()
+    await occupied.occupier
+    await asyncio.sleep(0.3)  # time for the worker to take a live item, were there one
+    await occupied.batcher.stop()
+    assert _batches(occupied.metrics, "decode") == 1  # the batch that held the worker
+    assert _batches(occupied.metrics, "prefix") == 0
+    assert _batches(occupied.metrics, "score") == 0
 
 
 async def test_repair_of_an_expired_call_is_never_decoded(term_model: Engine) -> None:
-    task, batcher, metrics = await _queued_repair(term_model, time.monotonic() + 0.2)
+    task, occupied = await _queued_repair(term_model, time.monotonic() + 0.2)
+    await asyncio.sleep(0.3)
+    occupied.release()
     with pytest.raises(DeadlineExceededError):
         await task
-    await batcher.stop()
-    assert metrics.registry.get_sample_value(
-        "tlumach_batches_total", {"pair": "en-uk", "op": "prefix"}
-    ) in (None, 0.0)
+    await occupied.occupier
+    await occupied.batcher.stop()
+    assert _batches(occupied.metrics, "prefix") == 0
+    assert _batches(occupied.metrics, "score") == 0
 
 
 # --- The guard re-decodes what was sent, before enforcement ---------------------------------

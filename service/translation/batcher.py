@@ -185,9 +185,11 @@ class Batcher:
         while not self._queue:
             self._wakeup.clear()
             await self._wakeup.wait()
-        # Wait a little for company unless the batch is full already; each arrival wakes us.
+        # With every worker idle the engine waits for nothing: decode at once (no fixed wait).
+        # While another batch is decoding, wait a little for company unless the batch is full
+        # already; each arrival wakes us.
         until = time.monotonic() + self._limits.max_delay_s
-        while len(self._queue) < self._limits.max_batch_size:
+        while self._decoding and len(self._queue) < self._limits.max_batch_size:
             remaining = until - time.monotonic()
             if remaining <= 0:
                 break

@@ -14,13 +14,15 @@ from typing import ParamSpec, TypeVar
 
 from service.config import Settings
 from service.errors import DeadlineExceededError, InvalidArgumentError
+from service.glossary.enforcement.match import TermMatch
 from service.glossary.model import CompiledEntry
 from service.hypothesis import Hypothesis
 from service.metrics import Metrics
-from service.model_store.registry import ModelRegistry
+from service.model_store.registry import ModelRegistry, Route
 from service.text.guard import LanguageGuard
 from service.text.input_check import Checked, check_text
 from service.text.langid import LanguageDetector
+from service.text.markup.parsed import ParsedText
 from service.translation.admission import Admission, estimate_sentences
 from service.translation.batcher import Batcher, BatchOptions
 from service.translation.glossary_stage import GlossaryStage, Sentences
@@ -30,7 +32,7 @@ from service.translation.request import (
     TranslationResult,
 )
 from service.translation.routes import RouteTranslator
-from service.translation.units import prepare_units, rebuild
+from service.translation.units import Unit, prepare_units, rebuild
 from service.vocab import LANGUAGES
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,25 @@ class _Inspected:
     source: str
     confidence: float
     warnings: list[str]
+
+
+@dataclass(frozen=True)
+class _Unchanged:
+    """A text that goes back as sent: empty, or already in the target language."""
+
+    found: _Inspected
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A text ready for the model: its route, parsed units, the parts sent, their terms."""
+
+    found: _Inspected
+    route: Route
+    document: ParsedText
+    units: list[Unit]
+    parts: list[str]
+    matches: dict[int, list[TermMatch]]
 
 
 class Pipeline:
@@ -93,7 +114,7 @@ class Pipeline:
         ):
             try:
                 async with asyncio.timeout_at(deadline):
-                    entries = await self._off_loop(self._glossary.entries_for, request)
+                    entries = await self._entries(request)
                     return list(
                         await asyncio.gather(
                             *(
@@ -113,29 +134,20 @@ class Pipeline:
         entries: Sequence[CompiledEntry],
         deadline: float | None,
     ) -> TranslationResult:
-        # 1. Check the caller's text and detect its language.
-        found = await self._off_loop(self._inspect, index, text, request)
-        source, target, checked = found.source, request.target_language, found.checked
-        if not checked.text.strip() or source == target:
-            if checked.text.strip():
-                found.warnings.append(f"text is already in {target}; returned unchanged")
-            return TranslationResult(
-                text, source, found.confidence, "", warnings=tuple(found.warnings)
-            )
-        route = self._registry.route(source, target)
-        translator = RouteTranslator(route, self._batchers)
-        # 2. Segment into sentences, protect do-not-translate spans, split over-long sentences;
-        # 3. find the glossary terms of every sentence.
+        # 1-3. Check and detect; segment, protect, cut; match glossary terms (one trip to the
+        # text threads: each trip costs a thread hand-over).
         started = time.monotonic()
-        # The first model reads the source: its tokenizer and input bound (the setting) decide
-        # where an over-long sentence is cut.
-        first = route.legs[0].engine
-        document, units = await self._off_loop(
-            prepare_units, checked.text, request.text_format, source, first.count_tokens,
-            first.max_input_tokens,
+        prepared = await self._off_loop(self._prepare, index, text, request, entries)
+        found, target = prepared.found, request.target_language
+        if isinstance(prepared, _Unchanged):
+            return TranslationResult(
+                text, found.source, found.confidence, "", warnings=tuple(found.warnings)
+            )
+        source, checked, route = found.source, found.checked, prepared.route
+        document, units, parts, matches = (
+            prepared.document, prepared.units, prepared.parts, prepared.matches
         )  # fmt: skip
-        parts = [part for unit in units for part in unit.parts]
-        matches = await self._off_loop(self._glossary.find, parts, source, target, entries)
+        translator = RouteTranslator(route, self._batchers)
         self._metrics.stage_duration.labels("encode", route.pair).observe(
             time.monotonic() - started
         )
@@ -181,6 +193,39 @@ class Pipeline:
         """Run CPU-bound text work in the text executor."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(call, *args, **kwargs))
+
+    async def _entries(self, request: TranslationRequest) -> tuple[CompiledEntry, ...]:
+        """The request's compiled entries; compiling inline ones is CPU work, off the loop."""
+        if request.inline_entries:
+            return await self._off_loop(self._glossary.entries_for, request)
+        return self._glossary.entries_for(request)
+
+    def _prepare(
+        self,
+        index: int,
+        text: str,
+        request: TranslationRequest,
+        entries: Sequence[CompiledEntry],
+    ) -> _Prepared | _Unchanged:
+        """Everything before the model, in a text thread: check, detect, route, segment,
+        protect, cut to the first model's input bound, match glossary terms."""
+        found = self._inspect(index, text, request)
+        source, target = found.source, request.target_language
+        if not found.checked.text.strip() or source == target:
+            if found.checked.text.strip():
+                found.warnings.append(f"text is already in {target}; returned unchanged")
+            return _Unchanged(found)
+        route = self._registry.route(source, target)
+        # The first model reads the source: its tokenizer and input bound (the setting) decide
+        # where an over-long sentence is cut.
+        first = route.legs[0].engine
+        document, units = prepare_units(
+            found.checked.text, request.text_format, source, first.count_tokens,
+            first.max_input_tokens,
+        )  # fmt: skip
+        parts = [part for unit in units for part in unit.parts]
+        matches = self._glossary.find(parts, source, target, entries)
+        return _Prepared(found, route, document, units, parts, matches)
 
     def _inspect(self, index: int, text: str, request: TranslationRequest) -> _Inspected:
         """The normalised text, its source language with confidence, and warnings so far."""

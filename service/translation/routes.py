@@ -9,11 +9,16 @@ from service.glossary.enforcement.steps import Decode, ModelCall, Reply
 from service.hypothesis import Hypothesis
 from service.metrics import Metrics
 from service.model_store.registry import Leg, Route
-from service.translation.batcher import Batcher, BatchLimits, BatchOptions
+from service.translation.batcher import Batcher, BatchLimits, BatchOptions, RunBatch
 
 
 def leg_batcher(leg: Leg, limits: BatchLimits, metrics: Metrics) -> Batcher:
     """The batcher of one direction, decoding and scoring with the leg's engine."""
+    return Batcher(leg.pair, leg_runner(leg), leg.engine.count_tokens, limits, metrics)
+
+
+def leg_runner(leg: Leg) -> RunBatch:
+    """The blocking engine call of one batch of the leg: decode (with prefixes) or score."""
 
     def run_batch(
         texts: Sequence[str], targets: Sequence[str | None], options: BatchOptions
@@ -31,7 +36,7 @@ def leg_batcher(leg: Leg, limits: BatchLimits, metrics: Metrics) -> Batcher:
             suppress_sequences=options.suppress or None,
         )
 
-    return Batcher(leg.pair, run_batch, leg.engine.count_tokens, limits, metrics)
+    return run_batch
 
 
 class RouteTranslator:
