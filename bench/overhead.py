@@ -1,4 +1,4 @@
-"""Single-sentence overhead: one service call against one raw engine call, same model, one at a time.
+"""Single-sentence overhead: one service call against one raw engine call on the same model.
 
 The raw side is what a user of CTranslate2 writes: SentencePiece encode, `translate_batch` of one
 sentence, decode, in this process. The service side is a real `tlumach serve` process (gRPC on

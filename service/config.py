@@ -82,6 +82,8 @@ class Settings:
     log_level: str = "INFO"
     glossary_watch_interval_s: float = 5.0
     """Seconds between checks of glossary files for changes; 0 disables (SIGHUP still reloads)."""
+    sentence_cache_size: int = 10_000
+    """Finished sentences kept for repeats (LRU); 0 turns the cache off."""
     watchdog_stall_s: float = 60.0
     """Health turns NOT_SERVING when a direction has had work but finished no batch this long."""
     tls_cert_file: Path | None = None
@@ -114,6 +116,7 @@ class Settings:
         ):
             _check_range(name, getattr(self, name), 1, 10_000_000)
         _check_range("intra_threads", self.intra_threads, 0, 1024)
+        _check_range("sentence_cache_size", self.sentence_cache_size, 0, 10_000_000)
         _check_range("beam_size", self.beam_size, 1, 16)
         _check_range("max_input_tokens", self.max_input_tokens, 8, 512)
         # A pivot leg reads the previous leg's output: it must fit the model's 512 positions.

@@ -107,6 +107,27 @@ class Metrics:
             ("pair", "action"),
             registry=registry,
         )
+        self.cache_lookups = Counter(
+            "tlumach_sentence_cache_lookups_total",
+            "Sentence cache lookups by result: hit or miss.",
+            ("result",),
+            registry=registry,
+        )
+        self.cache_evictions = Counter(
+            "tlumach_sentence_cache_evictions_total",
+            "Sentences dropped from the full cache (least recently used first).",
+            registry=registry,
+        )
+        self.cache_size = Gauge(
+            "tlumach_sentence_cache_sentences",
+            "Sentences held in the sentence cache.",
+            registry=registry,
+        )
+        self.cache_capacity = Gauge(
+            "tlumach_sentence_cache_capacity_sentences",
+            "Most sentences the sentence cache holds (0: off).",
+            registry=registry,
+        )
         self.model_info = Gauge(
             "tlumach_model_info",
             "Loaded models (value 1): name, compute type and whether they are demo models.",

@@ -35,8 +35,11 @@ from service.text.langid import LanguageDetector
 from service.translation.admission import Admission
 from service.translation.batcher import Batcher, BatchLimits
 from service.translation.glossary_stage import GlossaryStage
+from service.translation.guard_stage import GuardStage
 from service.translation.pipeline import Pipeline
+from service.translation.preparation import Preparer
 from service.translation.routes import leg_batcher
+from service.translation.sentence_cache import SentenceCache
 from service.translation.watchdog import Watchdog
 from service.vocab import PAIRS
 
@@ -183,9 +186,16 @@ async def build_server(
     text_executor = ThreadPoolExecutor(settings.text_threads, thread_name_prefix="text")
     stage = GlossaryStage(metrics, Enforcer(), text_executor, compiler, glossaries)
     guard = LanguageGuard(detector) if settings.language_guard else None
-    admission = Admission(batchers, settings.max_queue_sentences)
     pipeline = Pipeline(
-        settings, models, batchers, metrics, detector, guard, stage, text_executor, admission
+        settings,
+        batchers,
+        metrics,
+        Preparer(models, detector, stage),
+        GuardStage(guard, metrics, text_executor),
+        stage,
+        SentenceCache(settings.sentence_cache_size, metrics),
+        text_executor,
+        Admission(batchers, settings.max_queue_sentences),
     )
     server = grpc.aio.server(
         interceptors=access.interceptors(),

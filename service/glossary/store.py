@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import threading
@@ -54,6 +55,8 @@ class GlossaryStore:
         self._lock = threading.Lock()  # guards the three maps below
         self._reload_lock = threading.Lock()  # one reload at a time (SIGHUP and the timer)
         self._served: dict[str, CompiledGlossary] = {}
+        self._revisions: dict[str, int] = {}  # a new number each time a version is served
+        self._next_revision = itertools.count(1)
         self._stamps: dict[str, Stamp] = {}  # last version tried, served or failed
         self._failures: dict[str, str] = {}
 
@@ -71,14 +74,20 @@ class GlossaryStore:
 
     def get(self, glossary_id: str) -> CompiledGlossary:
         """The compiled glossary `glossary_id`; NotFoundError lists the known ids."""
+        return self.get_revision(glossary_id)[0]
+
+    def get_revision(self, glossary_id: str) -> tuple[CompiledGlossary, int]:
+        """The compiled glossary and the revision it is served as (new on every reload that
+        changes it), read together; NotFoundError lists the known ids."""
         with self._lock:
             found = self._served.get(glossary_id)
+            revision = self._revisions.get(glossary_id, 0)
             known = sorted(self._served)
         if found is None:
             raise NotFoundError(
                 f"unknown glossary {glossary_id!r}; known: {', '.join(known) or 'none'}"
             )
-        return found
+        return found, revision
 
     def list(self) -> list[CompiledGlossary]:
         """Every served glossary, by id."""
@@ -117,6 +126,7 @@ class GlossaryStore:
         with self._lock:
             for key in removed:
                 self._served.pop(key, None)
+                self._revisions.pop(key, None)
                 self._stamps.pop(key, None)
                 self._failures.pop(key, None)
             for key, result in results.items():
@@ -128,6 +138,7 @@ class GlossaryStore:
                     continue
                 self._failures.pop(key, None)
                 self._served[key] = result
+                self._revisions[key] = next(self._next_revision)
                 (updated if key in served_ids else added).append(key)
         unchanged = tuple(sorted(set(files) - set(results)))
         return ReloadReport(tuple(added), tuple(updated), removed, failed, tuple(kept), unchanged)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -14,7 +17,7 @@ from service.glossary.enforcement.enforcer import Enforcer
 from service.glossary.enforcement.match import TermMatch
 from service.glossary.enforcement.report import EnforcementResult, TermReport
 from service.glossary.enforcement.steps import drive
-from service.glossary.model import CompiledEntry, Glossary
+from service.glossary.model import CompiledEntry, Entry, Glossary
 from service.glossary.paradigms.compiler import Compiler
 from service.glossary.store import GlossaryStore
 from service.glossary.validate import validate
@@ -51,7 +54,18 @@ class Enforced:
     hypotheses: list[list[Hypothesis]]
     reports: list[tuple[TermReport, ...]]
     """Per sentence, its terms (offsets into that sentence)."""
-    warnings: tuple[str, ...] = ()
+    warnings: list[tuple[str, ...]]
+    """Per sentence, what enforcement could not do."""
+
+
+@dataclass(frozen=True)
+class RequestEntries:
+    """The compiled entries a request names, and what they were compiled from."""
+
+    entries: tuple[CompiledEntry, ...] = ()
+    fingerprint: tuple[object, ...] = ()
+    """(glossary id, revision) of each named glossary and a digest of the inline entries:
+    requests with equal fingerprints are enforced with equal entries."""
 
 
 class GlossaryStage:
@@ -75,17 +89,20 @@ class GlossaryStage:
         self._compiler = compiler
         self._store = store
 
-    def entries_for(self, request: TranslationRequest) -> tuple[CompiledEntry, ...]:
+    def entries_for(self, request: TranslationRequest) -> RequestEntries:
         """The compiled entries a request names: inline entries first, then each glossary.
 
         Compiling inline entries is CPU work: call this off the event loop.
         """
         entries = list(self._inline_entries(request))
+        fingerprint: list[object] = [inline_digest(request.inline_entries)]
         for glossary_id in request.glossary_ids:
             if self._store is None:
                 raise NotFoundError(f"glossary {glossary_id!r} not found: no glossaries loaded")
-            entries.extend(self._store.get(glossary_id).entries)
-        return tuple(entries)
+            compiled, revision = self._store.get_revision(glossary_id)
+            entries.extend(compiled.entries)
+            fingerprint.append((glossary_id, revision))
+        return RequestEntries(tuple(entries), tuple(fingerprint))
 
     def _inline_entries(self, request: TranslationRequest) -> tuple[CompiledEntry, ...]:
         if not request.inline_entries:
@@ -130,8 +147,9 @@ class GlossaryStage:
         """Make every sentence with terms use them in the right form, and report each term."""
         hypotheses = list(sentences.hypotheses)
         reports: list[tuple[TermReport, ...]] = [() for _ in sentences.sources]
+        warnings: list[tuple[str, ...]] = [() for _ in sentences.sources]
         if not sentences.matches:
-            return Enforced(hypotheses, reports)
+            return Enforced(hypotheses, reports, warnings)
         started = time.monotonic()
         await self._widen_unsatisfied(translator, sentences, hypotheses, entries, options, deadline)
         indices = list(sentences.matches)
@@ -141,15 +159,14 @@ class GlossaryStage:
                 for i in indices
             )
         )
-        warnings: list[str] = []
         for index, result in zip(indices, results, strict=True):
             best, *others = hypotheses[index]
             hypotheses[index] = [Hypothesis(result.text, best.score, best.tokens), *others]
             reports[index] = result.reports
-            warnings.extend(result.warnings)
+            warnings[index] = result.warnings
         elapsed = time.monotonic() - started
         self._observe(translator.route.pair, [r for found in reports for r in found], elapsed)
-        return Enforced(hypotheses, reports, tuple(warnings))
+        return Enforced(hypotheses, reports, warnings)
 
     async def _widen_unsatisfied(
         self,
@@ -220,3 +237,13 @@ class GlossaryStage:
         self._metrics.stage_duration.labels("glossary", pair).observe(elapsed)
         for report in reports:
             self._metrics.glossary_terms.labels(pair, report.outcome).inc()
+
+
+def inline_digest(entries: Sequence[Entry]) -> str:
+    """A digest of inline entries' content ("" for none): the same entries, the same digest."""
+    if not entries:
+        return ""
+    canonical = json.dumps(
+        [dataclasses.asdict(entry) for entry in entries], sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -7,67 +7,32 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
 from service.config import Settings
-from service.errors import DeadlineExceededError, InvalidArgumentError
+from service.errors import DeadlineExceededError
 from service.glossary.enforcement.match import TermMatch
-from service.glossary.model import CompiledEntry
-from service.hypothesis import Hypothesis
 from service.metrics import Metrics
-from service.model_store.registry import ModelRegistry, Route
-from service.text.guard import LanguageGuard
-from service.text.input_check import Checked, check_text
-from service.text.langid import LanguageDetector
-from service.text.markup.parsed import ParsedText
 from service.translation.admission import Admission, estimate_sentences
 from service.translation.batcher import Batcher, BatchOptions
-from service.translation.glossary_stage import GlossaryStage, Sentences
+from service.translation.glossary_stage import GlossaryStage, RequestEntries, Sentences
+from service.translation.guard_stage import GuardStage
+from service.translation.preparation import Prepared, Preparer, Unchanged
 from service.translation.request import (
     DEMO_MODEL_WARNING,
     TranslationRequest,
     TranslationResult,
 )
 from service.translation.routes import RouteTranslator
-from service.translation.units import Unit, prepare_units, rebuild
-from service.vocab import LANGUAGES
+from service.translation.sentence_cache import Finished, SentenceCache
+from service.translation.units import rebuild
 
 logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class _Inspected:
-    """A caller's text after the checks, with its source language."""
-
-    checked: Checked
-    source: str
-    confidence: float
-    warnings: list[str]
-
-
-@dataclass(frozen=True)
-class _Unchanged:
-    """A text that goes back as sent: empty, or already in the target language."""
-
-    found: _Inspected
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """A text ready for the model: its route, parsed units, the parts sent, their terms."""
-
-    found: _Inspected
-    route: Route
-    document: ParsedText
-    units: list[Unit]
-    parts: list[str]
-    matches: dict[int, list[TermMatch]]
 
 
 class Pipeline:
@@ -80,22 +45,22 @@ class Pipeline:
     def __init__(
         self,
         settings: Settings,
-        registry: ModelRegistry,
         batchers: Mapping[str, Batcher],
         metrics: Metrics,
-        detector: LanguageDetector,
-        guard: LanguageGuard | None,
+        preparer: Preparer,
+        guard: GuardStage,
         glossary: GlossaryStage,
+        cache: SentenceCache,
         executor: Executor,
         admission: Admission,
     ) -> None:
         self._settings = settings
-        self._registry = registry
         self._batchers = batchers
         self._metrics = metrics
-        self._detector = detector
+        self._preparer = preparer
         self._guard = guard
         self._glossary = glossary
+        self._cache = cache
         self._executor = executor
         self._admission = admission
 
@@ -131,26 +96,76 @@ class Pipeline:
         index: int,
         text: str,
         request: TranslationRequest,
-        entries: Sequence[CompiledEntry],
+        entries: RequestEntries,
         deadline: float | None,
     ) -> TranslationResult:
-        # 1-3. Check and detect; segment, protect, cut; match glossary terms (one trip to the
-        # text threads: each trip costs a thread hand-over).
+        # 1-3. Check and detect; segment, protect, cut; match glossary terms.
         started = time.monotonic()
-        prepared = await self._off_loop(self._prepare, index, text, request, entries)
-        found, target = prepared.found, request.target_language
-        if isinstance(prepared, _Unchanged):
+        prepared = await self._off_loop(
+            self._preparer.prepare, index, text, request, entries.entries
+        )
+        found = prepared.found
+        if isinstance(prepared, Unchanged):
             return TranslationResult(
                 text, found.source, found.confidence, "", warnings=tuple(found.warnings)
             )
-        source, checked, route = found.source, found.checked, prepared.route
-        document, units, parts, matches = (
-            prepared.document, prepared.units, prepared.parts, prepared.matches
-        )  # fmt: skip
-        translator = RouteTranslator(route, self._batchers)
+        route = prepared.route
         self._metrics.stage_duration.labels("encode", route.pair).observe(
             time.monotonic() - started
         )
+        # 4-6. Translate, guard and enforce every sentence the cache does not already hold.
+        finished = await self._finish(prepared, request, entries, deadline)
+        # 7. Put protected spans back and rebuild the document around the translations.
+        rebuilt = await self._off_loop(
+            rebuild, prepared.document, prepared.units, [f.hypotheses for f in finished],
+            [f.reports for f in finished], found.checked, text, request.options.alternatives,
+        )  # fmt: skip
+        self._metrics.characters.labels(route.pair).inc(len(text))
+        demo = (DEMO_MODEL_WARNING,) if route.demo else ()
+        guard = _guard_warnings(prepared, finished)
+        enforcement = [warning for sentence in finished for warning in sentence.warnings]
+        return TranslationResult(
+            text=rebuilt.text,
+            source_language=found.source,
+            source_confidence=found.confidence,
+            route=route.name,
+            terms=rebuilt.terms if request.options.return_term_report else (),
+            warnings=(*demo, *found.warnings, *guard, *rebuilt.warnings, *enforcement),
+            demo_model=route.demo,
+            alternatives=rebuilt.alternatives,
+        )
+
+    async def _finish(
+        self,
+        prepared: Prepared,
+        request: TranslationRequest,
+        entries: RequestEntries,
+        deadline: float | None,
+    ) -> list[Finished]:
+        """Every part finished: from the cache, or translated now (and then cached)."""
+        key = _cache_key(prepared, request, entries)
+        finished: list[Finished | None] = [self._cache.get((*key, p)) for p in prepared.parts]
+        todo = [index for index, done in enumerate(finished) if done is None]
+        if todo:
+            translator = RouteTranslator(prepared.route, self._batchers)
+            matches = {n: prepared.matches[i] for n, i in enumerate(todo) if i in prepared.matches}
+            fresh = await self._translate_sentences(
+                translator, [prepared.parts[i] for i in todo], matches, request, entries, deadline
+            )
+            for index, sentence in zip(todo, fresh, strict=True):
+                finished[index] = sentence
+                self._cache.put((*key, prepared.parts[index]), sentence)
+        return [sentence for sentence in finished if sentence is not None]
+
+    async def _translate_sentences(
+        self,
+        translator: RouteTranslator,
+        parts: list[str],
+        matches: dict[int, list[TermMatch]],
+        request: TranslationRequest,
+        entries: RequestEntries,
+        deadline: float | None,
+    ) -> list[Finished]:
         # 4. Translate every sentence, in batches shared with every other request.
         options = BatchOptions(
             beam_size=request.options.beam_size or None,
@@ -159,141 +174,55 @@ class Pipeline:
         hypotheses = await translator.translate(parts, options, deadline=deadline)
         # 5. Re-decode sentences that drifted into another language. This comes before
         #    enforcement, so that the glossary report describes the text that is returned.
-        sentence_of = [number for number, unit in enumerate(units) for _ in unit.parts]
-        part_options = await self._guard_parts(
-            translator, parts, sentence_of, hypotheses, options, target, deadline, found.warnings
-        )
+        guarded = await self._guard.apply(translator, parts, hypotheses, options, deadline)
         # 6. Enforce the glossary: verify, repair, re-decode with forced terms.
         enforced = await self._glossary.enforce(
             translator,
-            Sentences(parts, hypotheses, part_options, matches),
-            entries,
+            Sentences(parts, hypotheses, guarded.options, matches),
+            entries.entries,
             request.options,
             deadline,
         )
-        # 7. Put protected spans back and rebuild the document around the translations.
-        rebuilt = await self._off_loop(
-            rebuild, document, units, enforced.hypotheses, enforced.reports, checked, text,
-            request.options.alternatives,
-        )  # fmt: skip
-        self._metrics.characters.labels(route.pair).inc(len(text))
-        demo = (DEMO_MODEL_WARNING,) if route.demo else ()
-        return TranslationResult(
-            text=rebuilt.text,
-            source_language=source,
-            source_confidence=found.confidence,
-            route=route.name,
-            terms=rebuilt.terms if request.options.return_term_report else (),
-            warnings=(*demo, *found.warnings, *rebuilt.warnings, *enforced.warnings),
-            demo_model=route.demo,
-            alternatives=rebuilt.alternatives,
-        )
+        return [
+            Finished(tuple(hyps), reports, warnings, wrong)
+            for hyps, reports, warnings, wrong in zip(
+                enforced.hypotheses,
+                enforced.reports,
+                enforced.warnings,
+                guarded.wrong_language,
+                strict=True,
+            )
+        ]
 
     async def _off_loop(self, call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run CPU-bound text work in the text executor."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(call, *args, **kwargs))
 
-    async def _entries(self, request: TranslationRequest) -> tuple[CompiledEntry, ...]:
+    async def _entries(self, request: TranslationRequest) -> RequestEntries:
         """The request's compiled entries; compiling inline ones is CPU work, off the loop."""
         if request.inline_entries:
             return await self._off_loop(self._glossary.entries_for, request)
         return self._glossary.entries_for(request)
 
-    def _prepare(
-        self,
-        index: int,
-        text: str,
-        request: TranslationRequest,
-        entries: Sequence[CompiledEntry],
-    ) -> _Prepared | _Unchanged:
-        """Everything before the model, in a text thread: check, detect, route, segment,
-        protect, cut to the first model's input bound, match glossary terms."""
-        found = self._inspect(index, text, request)
-        source, target = found.source, request.target_language
-        if not found.checked.text.strip() or source == target:
-            if found.checked.text.strip():
-                found.warnings.append(f"text is already in {target}; returned unchanged")
-            return _Unchanged(found)
-        route = self._registry.route(source, target)
-        # The first model reads the source: its tokenizer and input bound (the setting) decide
-        # where an over-long sentence is cut.
-        first = route.legs[0].engine
-        document, units = prepare_units(
-            found.checked.text, request.text_format, source, first.count_tokens,
-            first.max_input_tokens,
-        )  # fmt: skip
-        parts = [part for unit in units for part in unit.parts]
-        matches = self._glossary.find(parts, source, target, entries)
-        return _Prepared(found, route, document, units, parts, matches)
 
-    def _inspect(self, index: int, text: str, request: TranslationRequest) -> _Inspected:
-        """The normalised text, its source language with confidence, and warnings so far."""
-        checked = check_text(text, f"texts[{index}]")
-        if not checked.text.strip():
-            return _Inspected(checked, request.source_language, 1.0, list(checked.warnings))
-        if request.source_language:
-            return _Inspected(checked, request.source_language, 1.0, list(checked.warnings))
-        detection = self._detector.detect(checked.text)
-        best = detection.candidates[0]
-        if best.language not in LANGUAGES:
-            raise InvalidArgumentError(
-                f"texts[{index}]", "could not detect en, uk or ru; set source_language"
-            )
-        warnings = [*checked.warnings, *detection.warnings]
-        return _Inspected(checked, best.language, best.confidence, warnings)
+def _cache_key(
+    prepared: Prepared, request: TranslationRequest, entries: RequestEntries
+) -> tuple[Hashable, ...]:
+    """What a finished sentence depends on besides its own text."""
+    route, options = prepared.route, request.options
+    models = tuple((leg.pair, leg.info.name, leg.info.version) for leg in route.legs)
+    decoding = (options.beam_size, options.alternatives, options.enforce_glossary)
+    return (route.name, models, decoding, entries.fingerprint)
 
-    async def _guard_parts(
-        self,
-        translator: RouteTranslator,
-        parts: Sequence[str],
-        sentence_of: Sequence[int],
-        hypotheses: list[list[Hypothesis]],
-        options: BatchOptions,
-        target: str,
-        deadline: float | None,
-        warnings: list[str],
-    ) -> list[BatchOptions]:
-        """Re-decode, once, the sentences in the wrong language; their options for later decodes.
 
-        A sentence the re-decode fixed keeps the other language's words suppressed in every
-        re-decode that enforcement makes of it (one it did not fix gains nothing from them).
-        Only the parts that were sent are re-decoded, never a re-joined over-long sentence.
-        """
-        per_part = [options] * len(parts)
-        guard = self._guard
-        if guard is None:
-            return per_part
-        started = time.monotonic()
-        pair = translator.route.pair
-        wrong = await self._off_loop(
-            lambda: [i for i, h in enumerate(hypotheses) if not guard.check(h[0].text, target)]
-        )
-        if wrong:
-            self._metrics.language_guard.labels(pair, "fired").inc(len(wrong))
-            suppressed = BatchOptions(
-                beam_size=options.beam_size,
-                num_hypotheses=options.num_hypotheses,
-                suppress=tuple(guard.suppressed_words(target)),
-            )
-            redone = await translator.translate(
-                [parts[i] for i in wrong], suppressed, deadline=deadline
-            )
-            fixed = await self._off_loop(
-                lambda: [bool(h) and guard.check(h[0].text, target) for h in redone]
-            )
-            for index, hyps, ok in zip(wrong, redone, fixed, strict=True):
-                if ok:
-                    hypotheses[index] = list(hyps)
-                    per_part[index] = suppressed
-                    self._metrics.language_guard.labels(pair, "repaired").inc()
-                else:
-                    self._metrics.language_guard.labels(pair, "failed").inc()
-            failed = sorted({sentence_of[i] for i, ok in zip(wrong, fixed, strict=True) if not ok})
-            warnings.extend(
-                f"sentence {n + 1} may not be in {target} "
-                "(target-language guard fired; re-decoding did not fix it)"
-                for n in failed
-            )
-        self._metrics.stage_duration.labels("guard", pair).observe(time.monotonic() - started)
-        return per_part
+def _guard_warnings(prepared: Prepared, finished: Sequence[Finished]) -> list[str]:
+    """One warning per sentence of the text (not per part) that may be in the wrong language."""
+    sentence_of = [number for number, unit in enumerate(prepared.units) for _ in unit.parts]
+    wrong = sorted({sentence_of[i] for i, part in enumerate(finished) if part.wrong_language})
+    target = prepared.route.pair.split("-")[1]
+    return [
+        f"sentence {number + 1} may not be in {target} "
+        "(target-language guard fired; re-decoding did not fix it)"
+        for number in wrong
+    ]
