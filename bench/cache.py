@@ -52,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     texts = articles(args.articles, args.sentences)
     models = model_dir()
-    server = start_server(models, 2, 2, 1, 32, "false")
+    server = start_server(models, 2, 2, 1, 32, "false", cache=10_000)
     try:
         misses = asyncio.run(timed(server.port, texts))
         hits = asyncio.run(timed(server.port, texts))

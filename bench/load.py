@@ -54,6 +54,8 @@ def start_demo_server(log_name: str, extra: list[str] | None = None) -> ServePro
         demo_models(),
         glossaries_dir=ROOT / "glossaries",
         metrics_port=0,
+        # The callers repeat a few sentences: with the cache on, nothing would be decoded.
+        env_overrides={"TLUMACH_SENTENCE_CACHE_SIZE": "0"},
         extra_args=["--log-level", "WARNING", *(extra or [])],
         log=CACHE / log_name,
     )

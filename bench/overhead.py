@@ -63,6 +63,7 @@ async def run(args: argparse.Namespace) -> tuple[list[float], list[float]]:
         models,
         extra_args=["--log-level", "WARNING", "--beam-size", str(args.beam)],
         env_overrides={
+            "TLUMACH_SENTENCE_CACHE_SIZE": "0",  # the sentences repeat: decode every one
             "TLUMACH_MAX_OUTPUT_TOKENS": str(args.output_tokens),
             "TLUMACH_LANGUAGE_GUARD": args.guard,
         },

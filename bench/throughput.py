@@ -98,7 +98,7 @@ def _request(text: str) -> pb.TranslateRequest:
 
 
 def start_server(
-    models: Path, beam: int, inter: int, intra: int, out_tokens: int, guard: str
+    models: Path, beam: int, inter: int, intra: int, out_tokens: int, guard: str, cache: int = 0
 ) -> ServeProcess:
     """A real `tlumach serve` process on a free port."""
     threads = ["--inter-threads", str(inter), "--intra-threads", str(intra)]
@@ -106,9 +106,11 @@ def start_server(
         models,
         extra_args=["--beam-size", str(beam), *threads, "--log-level", "WARNING"],
         log=CACHE / f"serve-{inter}x{intra}.log",
+        # The cache is off unless asked for: these benches measure decoding, not repeats.
         # Random weights write no language, so the target-language guard would re-decode every
         # sentence; a real model trips it rarely. Its check cost is measured with it on.
         env_overrides={
+            "TLUMACH_SENTENCE_CACHE_SIZE": str(cache),
             "TLUMACH_MAX_OUTPUT_TOKENS": str(out_tokens),
             "TLUMACH_LANGUAGE_GUARD": guard,
         },
