@@ -117,40 +117,112 @@ def start_server(
     )
 
 
+def raw_rate(
+    translator: ctranslate2.Translator,
+    tokens: list[list[str]],
+    beam: int,
+    out_tokens: int,
+    in_flight: int,
+) -> float:
+    """Sentences/s of the raw engine with at most `in_flight` sentences at hand, as the service
+    has with that many callers: each chunk in one `translate_batch`, in one batch or split in
+    two for the two inter threads, whichever is faster (its best configuration)."""
+    best = 0.0
+    for batch_size in sorted({in_flight, -(-in_flight // 2)}):
+        started = time.perf_counter()
+        for start in range(0, len(tokens), in_flight):
+            translator.translate_batch(
+                tokens[start : start + in_flight],
+                beam_size=beam,
+                max_batch_size=batch_size,
+                max_decoding_length=out_tokens,
+            )
+        best = max(best, len(tokens) / (time.perf_counter() - started))
+    return best
+
+
+async def paced_latency(port: int, texts: list[str], rate: float, seconds: float) -> list[float]:
+    """Latencies of single-sentence calls arriving open-loop at `rate` per second."""
+    from bench.load import open_loop, plain_request, timed_translate
+
+    def make_call(index: int):  # type: ignore[no-untyped-def]
+        request = plain_request(texts[index % len(texts)])
+        return lambda stub: timed_translate(stub, request, 60.0)
+
+    record = await open_loop(port, rate, seconds, make_call)
+    return sorted(o.latency_s for o in record.outcomes if o.code == "OK")
+
+
 def main() -> None:
+    """Rounds that alternate the raw engine and the service, so drifting load hits both."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sentences", type=int, default=256)
-    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--clients", default="4,16,32", help="concurrent callers to measure")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--beam", type=int, default=2)
     parser.add_argument("--output-tokens", type=int, default=32, help="decoded tokens per sentence")
-    parser.add_argument(
-        "--guard", choices=("true", "false"), default="false", help="target-language guard"
-    )
-    parser.add_argument("--threads", default="2x1,1x2", help="inter x intra settings to compare")
+    parser.add_argument("--paced-seconds", type=float, default=30, help="0 skips the 70%% run")
     args = parser.parse_args()
     models = model_dir()
     texts = sentences(args.sentences)
+    counts = [int(c) for c in args.clients.split(",")]
+    translator = ctranslate2.Translator(
+        str(models / "en-uk"), compute_type="int8", inter_threads=2, intra_threads=1
+    )
+    tokenizer = spm.SentencePieceProcessor(model_file=str(models / "en-uk" / "source.spm"))
+    tokens = [tokenizer.encode(t, out_type=str) for t in texts]
+    translator.translate_batch(tokens[:4], beam_size=args.beam, max_decoding_length=8)
+    raw: dict[int, list[float]] = {c: [] for c in counts}
+    served: dict[int, list[dict[str, float]]] = {c: [] for c in counts}
+    server = start_server(models, args.beam, 2, 1, args.output_tokens, "false")
+    try:
+        for _ in range(args.rounds):
+            for clients in counts:
+                raw[clients].append(
+                    raw_rate(translator, tokens, args.beam, args.output_tokens, clients)
+                )
+                served[clients].append(asyncio.run(service_run(server.port, texts, clients)))
+        paced: list[float] = []
+        if args.paced_seconds > 0:
+            capacity = statistics.median(r["sent_s"] for r in served[max(counts)])
+            paced = asyncio.run(
+                paced_latency(server.port, texts, 0.7 * capacity, args.paced_seconds)
+            )
+    finally:
+        server.stop()
+    report(args, counts, raw, served, paced)
+
+
+def report(
+    args: argparse.Namespace,
+    counts: list[int],
+    raw: dict[int, list[float]],
+    served: dict[int, list[dict[str, float]]],
+    paced: list[float],
+) -> None:
     print(
         f"model: 6+6 layers, d512, 8 heads, ffn 2048, 60k vocab, int8; beam {args.beam}; "
-        f"{args.sentences} sentences; {args.clients} concurrent clients"
+        f"{args.sentences} sentences of {args.output_tokens} output tokens; 2 inter threads × "
+        f"1; medians of {args.rounds} alternating rounds; raw engine: as many sentences at "
+        "hand as the service has callers, its best batch split"
     )
-    print(
-        "| threads (inter×intra) | raw engine sent/s | service sent/s | ratio "
-        "| service p50 ms | service p95 ms | output tokens |"
-    )
-    print("|---|---|---|---|---|---|---|")
-    for setting in args.threads.split(","):
-        inter, intra = (int(x) for x in setting.split("x"))
-        raw = raw_engine(models, texts, args.beam, inter, intra, args.output_tokens)
-        server = start_server(models, args.beam, inter, intra, args.output_tokens, args.guard)
-        try:
-            served = asyncio.run(service_run(server.port, texts, args.clients))
-        finally:
-            server.stop()
+    print("| callers | raw engine sent/s | service sent/s | ratio (median of rounds) "
+          "| service p50 ms | service p95 ms |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for clients in counts:
+        rates = [r["sent_s"] for r in served[clients]]
+        ratios = [s / r for s, r in zip(rates, raw[clients], strict=True)]
         print(
-            f"| {inter}×{intra} | {raw['sent_s']:.1f} | {served['sent_s']:.1f} | "
-            f"{served['sent_s'] / raw['sent_s']:.2f} | {served['p50_ms']:.0f} | "
-            f"{served['p95_ms']:.0f} | {raw['out_tokens']:.0f} |"
+            f"| {clients} | {statistics.median(raw[clients]):.1f} "
+            f"| {statistics.median(rates):.1f} | {statistics.median(ratios):.2f} "
+            f"| {statistics.median(r['p50_ms'] for r in served[clients]):.0f} "
+            f"| {statistics.median(r['p95_ms'] for r in served[clients]):.0f} |"
+        )
+    if paced:
+        p50, p99 = statistics.median(paced), paced[int(len(paced) * 0.99)]
+        print(
+            f"\nat 70 % of the service's capacity, single-sentence calls arriving open-loop: "
+            f"p50 {1000 * p50:.0f} ms, p99 {1000 * p99:.0f} ms (p99 / p50 = {p99 / p50:.2f})"
         )
 
 
