@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ from service.vocab import DEVICES
 
 logger = logging.getLogger(__name__)
 
+PIECES_CACHE = 4096
+"""Source encodings remembered per engine (thread-safe LRU)."""
 MODEL_POSITIONS = 512
 """Source positions of a MarianMT (OPUS-MT) model: no input may be longer."""
 
@@ -62,15 +65,21 @@ class Engine:
             raise ModelError(f"cannot load model from {model_dir}: {exc}") from exc
         self.compute_type = compute_type
         self._target_vocabulary = _read_target_vocabulary(model_dir)
+        # A sentence is measured when it is cut, again when it is queued, and encoded when it
+        # is decoded: remembering recent encodings makes that one SentencePiece call, not three.
+        self._pieces = functools.lru_cache(maxsize=PIECES_CACHE)(self._encode)
 
     def tokenize(self, text: str, target_token: str | None = None) -> list[str]:
         """Source pieces of `text`, led by the target-language token when one is given."""
-        pieces: list[str] = self._source.encode(text, out_type=str)
-        return [target_token, *pieces] if target_token else pieces
+        pieces = self._pieces(text)
+        return [target_token, *pieces] if target_token else list(pieces)
 
     def count_tokens(self, text: str) -> int:
         """Number of source pieces of `text` (for batching budgets and input limits)."""
-        return len(self._source.encode(text))
+        return len(self._pieces(text))
+
+    def _encode(self, text: str) -> tuple[str, ...]:
+        return tuple(self._source.encode(text, out_type=str))
 
     def translate_batch(
         self,
