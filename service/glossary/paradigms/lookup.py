@@ -13,7 +13,6 @@ from service.glossary.paradigms.analogy import SuffixGuesser
 from service.glossary.paradigms.preference import acceptable_variant, rank
 from service.glossary.paradigms.rules import decline
 from service.glossary.paradigms.spelling import dictionary_key, restore_apostrophe, restore_case
-from service.glossary.paradigms.word_lists import paradigm_lists
 
 _CACHE_SIZE = 32768
 _GENDER_TAGS = {"masculine": "masc", "feminine": "femn", "neuter": "neut"}
@@ -85,14 +84,6 @@ class Morphology:
         accept = _noun_filter(spec)
         known = [p for p in self.known_parses(lang, word) if accept(p.tag)]
         return bool(known) and all("Fixd" in _grammemes(p.tag) for p in known)
-
-    def is_adjective(self, lang: str, word: str) -> bool:
-        """True when the first nominative reading of `word` is an adjective."""
-        readings = [p for p in self.known_parses(lang, word) if p.tag.case == "nomn"]
-        if readings:
-            return bool(readings[0].tag.POS == "ADJF")
-        # Unknown word: adjectival endings (-ський, -ська, -ий, -ая...) decide.
-        return dictionary_key(word).endswith(paradigm_lists(lang).adjective_endings)
 
     def vote(self, lang: str, word: str, kinds: Mapping[str, Callable[[Any], bool]]) -> list[str]:
         """The kinds of paradigm an unknown word's ending points to, likeliest first."""
