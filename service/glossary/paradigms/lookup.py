@@ -9,7 +9,7 @@ from typing import Any
 
 from service.glossary.analyzers import analyzer
 from service.glossary.model import CASES
-from service.glossary.paradigms.analogy import SuffixGuesser
+from service.glossary.paradigms.analogy import Form, SuffixGuesser
 from service.glossary.paradigms.preference import acceptable_variant, rank
 from service.glossary.paradigms.rules import decline
 from service.glossary.paradigms.spelling import dictionary_key, restore_apostrophe, restore_case
@@ -144,24 +144,10 @@ class Morphology:
             nominative = is_nominative(tag) and _number_ok(tag, spec.plural)
             return agrees(tag) and nominative and not _grammemes(tag) & excluded
 
-        def guessable(tag: Any) -> bool:
-            # A guess borrows a paradigm from the ending alone: never a numeral abbreviation
-            # (2-ой), an indeclinable or a pronoun.
-            return accept(tag) and not _grammemes(tag) & _UNUSUAL_ADJECTIVES
-
-        known = [p for p in self.known_parses(spec.lang, word) if accept(p.tag)]
-        if known:
-            forms = [(form.word, form.tag) for form in known[0].lexeme]
-            degree = _degree(known[0].tag)
-            guessed = False
-        elif not guess:
+        found = self._adjective_lexeme(word, spec.lang, accept, guess)
+        if found is None:
             return None
-        else:
-            found = self._guessers[spec.lang].lexeme(dictionary_key(word), guessable)
-            if found is None:
-                return None
-            forms, guessed = found, True
-            degree = next((_degree(tag) for _form, tag in forms if accept(tag)), frozenset())
+        forms, degree, guessed = found
 
         def keep(tag: Any) -> bool:
             return agrees(tag) and _degree(tag) == degree
@@ -170,6 +156,27 @@ class Morphology:
         stem = dictionary_key(word).replace("ё", "е")[:-2] if len(word) > 3 else ""
         forms = [(form, tag) for form, tag in forms if form.replace("ё", "е").startswith(stem)]
         return _finish(word, spec, _collect(forms, spec.plural, keep), guessed, adjective=True)
+
+    def _adjective_lexeme(
+        self, word: str, lang: str, accept: Callable[[Any], bool], guess: bool
+    ) -> tuple[list[Form], frozenset[str], bool] | None:
+        """The forms of the adjective's lexeme, the degree of its reading, and whether guessed."""
+        known = [p for p in self.known_parses(lang, word) if accept(p.tag)]
+        if known:
+            return [(form.word, form.tag) for form in known[0].lexeme], _degree(known[0].tag), False
+        if not guess:
+            return None
+
+        def guessable(tag: Any) -> bool:
+            # A guess borrows a paradigm from the ending alone: never a numeral abbreviation
+            # (2-ой), an indeclinable or a pronoun.
+            return accept(tag) and not _grammemes(tag) & _UNUSUAL_ADJECTIVES
+
+        found = self._guessers[lang].lexeme(dictionary_key(word), guessable)
+        if found is None:
+            return None
+        degree = next((_degree(tag) for _form, tag in found if accept(tag)), frozenset())
+        return found, degree, True
 
 
 def is_nominative(tag: Any) -> bool:
