@@ -8,6 +8,7 @@ import pytest
 
 from service.glossary.model import Entry, Paradigm
 from service.glossary.paradigms.compiler import Compiler
+from service.glossary.paradigms.spelling import hushing_spelling
 
 OBLIQUE = ("gent", "datv", "accs", "ablt", "loct")
 
@@ -212,3 +213,9 @@ def test_hushing_and_ts_final_names(compiler: Compiler) -> None:
     assert "Андреєві Бабішу" in stem_in_a_vowel.variants["datv"]
     ru = _compile(compiler, kind="person", gender="feminine", terms={"ru": ("Анна Гоща",)})["ru"]
     assert ru.forms["ablt"] == "Анной Гощей"
+
+
+def test_russian_writes_i_after_hushing_letters_in_endings() -> None:
+    assert hushing_spelling("Ладожа", "Ладожы") == "Ладожи"
+    assert hushing_spelling("ЛАДОЖА", "ЛАДОЖЫ") == "ЛАДОЖИ"
+    assert hushing_spelling("Шымкент", "Шымкента") == "Шымкента"  # the name's own spelling stays

@@ -12,7 +12,12 @@ from service.glossary.model import CASES
 from service.glossary.paradigms.analogy import Form, SuffixGuesser
 from service.glossary.paradigms.preference import acceptable_variant, rank
 from service.glossary.paradigms.rules import decline
-from service.glossary.paradigms.spelling import dictionary_key, restore_apostrophe, restore_case
+from service.glossary.paradigms.spelling import (
+    dictionary_key,
+    hushing_spelling,
+    restore_apostrophe,
+    restore_case,
+)
 
 _CACHE_SIZE = 32768
 _GENDER_TAGS = {"masculine": "masc", "feminine": "femn", "neuter": "neut"}
@@ -283,4 +288,4 @@ def _surface(word: str, form: str) -> str:
     """The dictionary form written like the glossary word: case, apostrophe, е for ё."""
     if "ё" not in word.lower():
         form = form.replace("ё", "е")  # Russian news writes е; ё only where the user did
-    return restore_apostrophe(word, restore_case(word, form))
+    return hushing_spelling(word, restore_apostrophe(word, restore_case(word, form)))

@@ -17,7 +17,7 @@ from service.glossary.model import CASES
 from service.glossary.paradigms.compound import is_compound, join
 from service.glossary.paradigms.lookup import Morphology, WordParadigm, WordSpec, frozen
 from service.glossary.paradigms.readings import Readings
-from service.glossary.paradigms.spelling import ends_in_consonant
+from service.glossary.paradigms.spelling import ends_in_consonant, hushing_spelling
 from service.glossary.paradigms.word_lists import paradigm_lists
 
 _UK_CASES = {
@@ -112,7 +112,9 @@ class PersonNames:
         if lang == "uk":
             forms = {case: self._uk_form(word, role, gender, case, adjectival) for case in CASES}
             return WordParadigm(_uk_variants(word, forms, gender))
-        ru_forms = {case: self._ru_form(word, role, gender, case) for case in CASES}
+        ru_forms = {
+            case: hushing_spelling(word, self._ru_form(word, role, gender, case)) for case in CASES
+        }
         return WordParadigm(_ru_variants(ru_forms, gender))
 
     def _stays(self, lang: str, word: str, role: str, gender: str, declinable: bool) -> bool:
