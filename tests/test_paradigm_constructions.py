@@ -221,3 +221,21 @@ def test_russian_writes_i_after_hushing_letters_in_endings() -> None:
     assert hushing_spelling("Ладожа", "Ладожы") == "Ладожи"
     assert hushing_spelling("ЛАДОЖА", "ЛАДОЖЫ") == "ЛАДОЖИ"
     assert hushing_spelling("Шымкент", "Шымкента") == "Шымкента"  # the name's own spelling stays
+
+
+def test_noun_before_an_abbreviation_stays_a_noun(compiler: Compiler) -> None:
+    # рада is also радий's feminine; pymorphy3 ranks the noun first, so it is the head.
+    found = _compile(compiler, kind="organization", gender="feminine", terms={"uk": ("Рада ЄС",)})
+    assert found["uk"].forms["gent"] == "Ради ЄС"
+
+
+def test_unknown_compound_adjective_declines_as_one_adjective(compiler: Compiler) -> None:
+    found = _compile(compiler, gender="feminine", terms={"ru": ("Южно-Украинская АЭС",)})["ru"]
+    assert found.forms["gent"] == "Южно-Украинской АЭС"
+
+
+def test_neuter_slavic_parts_decline_and_foreign_vowel_parts_stay(compiler: Compiler) -> None:
+    neuter = _compile(compiler, gender="neuter", terms={"ru": ("Орехово-Зуево",)})["ru"]
+    assert neuter.forms["loct"] == "Орехово-Зуеве"
+    foreign = _compile(compiler, gender="masculine", terms={"uk": ("Монте-Карло",)})["uk"]
+    assert foreign.forms["gent"] == "Монте-Карло"

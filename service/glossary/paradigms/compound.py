@@ -114,9 +114,12 @@ class Compounds:
     def _stays(self, part: str, spec: WordSpec) -> bool:
         if is_frozen_token(part) or self._morph.is_fixed(spec.lang, part, spec):
             return True
-        # A foreign part ending in a vowel other than а/я never declines (Шрі, Уде, Бісау).
-        known = bool(self._morph.known_parses(spec.lang, part))
-        return not known and not ends_in_consonant(part) and part[-1].lower() not in "ая"
+        # A foreign part ending in a vowel other than а/я never declines (Шрі, Уде, Бісау); a
+        # neuter name's -о/-е part is a Slavic neuter noun that does (Орехово-Зуєво → -Зуєва).
+        if self._morph.known_parses(spec.lang, part) or ends_in_consonant(part):
+            return False
+        declining = "ая" + ("ое" if spec.gender == "neuter" else "")
+        return part[-1].lower() not in declining
 
 
 def _split(token: str) -> tuple[list[str], list[str]]:

@@ -131,18 +131,29 @@ class PhraseInflector:
         return guessed and not has_adjective_ending(spec.lang, token)
 
     def _agrees_with_entry(self, token: str, spec: TermSpec) -> bool:
+        """True when `token` is likeliest an adjective of the entry's gender (Курська, not Рада)."""
+        found = self._readings.of(spec.lang, token)
+        if not found or found[0].pos != "ADJF":
+            return False  # pymorphy3 ranks a noun first: рада before радий's feminine
+        if not found[0].known and not has_adjective_ending(spec.lang, token):
+            return False
         gender = None if spec.plural else spec.gender
-        entry = Reading("NOUN", gender, spec.plural)
-        adjectives = self._readings.adjectives(spec.lang, token)
-        return any(reading.agrees_with(entry) for reading in adjectives)
+        return found[0].agrees_with(Reading("NOUN", gender, spec.plural))
 
     def _compound_name(self, token: str, spec: TermSpec) -> bool:
         """A hyphenated name (Кам'янка-Бузька), not a compound adjective (військово-морські)."""
         if not is_compound(token):
             return False
-        # Only a word the dictionary knows as an adjective and never as a noun is one.
+        # Only a word the dictionary knows as an adjective and never as a noun is one, or an
+        # unknown one made like південно-західний: a first part in -о/-е that is no noun.
         kinds = {parse.tag.POS for parse in self._morph.known_parses(spec.lang, token)}
-        return "NOUN" in kinds or "ADJF" not in kinds
+        if kinds:
+            return "NOUN" in kinds or "ADJF" not in kinds
+        *first, last = token.split("-")
+        joined = all(
+            p[-1:].lower() in "ое" and not self._readings.nouns(spec.lang, p) for p in first
+        )
+        return not (joined and has_adjective_ending(spec.lang, last))
 
     def _key(self, token: str, spec: TermSpec) -> str:
         """The word that gives `token` its gender and number: a compound's noun part."""
