@@ -239,3 +239,12 @@ def test_neuter_slavic_parts_decline_and_foreign_vowel_parts_stay(compiler: Comp
     assert neuter.forms["loct"] == "Орехово-Зуеве"
     foreign = _compile(compiler, gender="masculine", terms={"uk": ("Монте-Карло",)})["uk"]
     assert foreign.forms["gent"] == "Монте-Карло"
+
+
+def test_possessive_whose_nominative_the_dictionary_leaves_without_a_case(
+    compiler: Compiler,
+) -> None:
+    # The uk dictionary tags some possessives' nominative "ADJF,masc" with no case (орлів).
+    found = _compile(compiler, gender="masculine", terms={"uk": ("Орлів Яр",)})["uk"]
+    assert found.forms["gent"] == "Орлового Яру"
+    assert found.forms["ablt"] == "Орловим Яром"

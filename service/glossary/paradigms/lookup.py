@@ -239,7 +239,7 @@ def _collect(
 ) -> dict[str, list[str]]:
     table: dict[str, list[str]] = {case: [] for case in CASES}
     for word, tag in lexeme:
-        case = str(tag.case)
+        case = "nomn" if is_nominative(tag) else str(tag.case)
         wanted = case in table and _number_ok(tag, plural) and (keep is None or keep(tag))
         if wanted and word not in table[case]:
             table[case].append(word)
