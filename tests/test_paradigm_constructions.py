@@ -203,11 +203,20 @@ def test_adjectival_surnames_come_from_adjective_paradigms(compiler: Compiler) -
 
 
 def test_hushing_and_ts_final_names(compiler: Compiler) -> None:
-    uk = _compile(compiler, kind="person", gender="masculine", terms={"uk": ("Себастьян Курц",)})[
-        "uk"
-    ]
-    assert uk.forms["ablt"] == "Себастьяном Курцем"
-    assert "Себастьяну Курцеві" in uk.variants["datv"]
+    # uk: the mixed group (ж ч ш щ) takes -ем/-еві; a hard -ц stem keeps -ом (Курцом, палацом).
+    mixed = _compile(
+        compiler, kind="person", gender="masculine", terms={"uk": ("Пантелеймон Куліш",)}
+    )["uk"]
+    assert mixed.forms["ablt"] == "Пантелеймоном Кулішем"
+    assert "Пантелеймону Кулішеві" in mixed.variants["datv"]
+    hard = _compile(
+        compiler,
+        kind="person",
+        gender="masculine",
+        terms={"uk": ("Себастьян Курц",), "ru": ("Себастьян Курц",)},
+    )
+    assert hard["uk"].forms["ablt"] == "Себастьяном Курцом"
+    assert hard["ru"].forms["ablt"] == "Себастьяном Курцем"
     stem_in_a_vowel = _compile(
         compiler, kind="person", gender="masculine", terms={"uk": ("Андрей Бабіш",)}
     )["uk"]

@@ -172,7 +172,7 @@ class PersonNames:
 
 
 def _uk_mixed(word: str, form: str) -> str:
-    """-ом → -ем, -ові → -еві after a final ж ч ш щ ц (Кулішем, Курцеві)."""
+    """-ом → -ем, -ові → -еві after a final ж ч ш щ (Кулішем, Лущеві)."""
     if word[-1:].lower() not in paradigm_lists("uk").hushing_letters or len(form) <= len(word):
         return form
     stem, ending = form[: len(word)], form[len(word) :]

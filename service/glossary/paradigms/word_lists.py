@@ -22,7 +22,7 @@ class ParadigmLists:
     """Gender -> endings of surnames that decline like adjectives."""
     declining_o_surname_endings: tuple[str, ...] = ()
     hushing_letters: tuple[str, ...] = ()
-    """Stem-final letters after which an unstressed -о- ending is written -е- (Курцем, Сашей)."""
+    """Stem-final letters after which an -о- ending is written -е- (uk Кулішем, ru Сашей)."""
     adjectival_genitive_endings: tuple[str, ...] = ()
     """Genitive endings of adjectives: a noun with one declines like an adjective (Хрустальний)."""
 
