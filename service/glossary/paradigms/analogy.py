@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pymorphy3.units import DictionaryAnalyzer
@@ -42,6 +42,26 @@ class SuffixGuesser:
             if best is not None:
                 return self._forms(*best[1:])
         return None
+
+    def vote(self, word: str, kinds: Mapping[str, Callable[[Any], bool]]) -> list[str]:
+        """The kinds of paradigm the ending of `word` points to, likeliest first.
+
+        pymorphy3's own rule: at the longest ending for which the dictionary has words of any of
+        the kinds (in any case form), each kind is weighed by how many words it covers. The
+        suffix tables keep the best paradigms per part of speech, so kinds are parts of speech.
+        """
+        dawg = self._dictionary.prediction_suffixes_dawgs[0]
+        for length in range(min(self._max_suffix, len(word) - 1), 0, -1):
+            totals: dict[str, int] = {}
+            for _fixed, parses in dawg.similar_items(word[-length:], self._substitutes):
+                for count, para_id, index in parses:
+                    tag = self._dictionary.build_tag_info(para_id, index)
+                    for kind, accept in kinds.items():
+                        if accept(tag):
+                            totals[kind] = totals.get(kind, 0) + count
+            if totals:
+                return sorted(totals, key=lambda kind: (-totals[kind], kind))
+        return []
 
     def _forms(self, fixed_word: str, para_id: int, index: int) -> list[Form]:
         tag = self._dictionary.build_tag_info(para_id, index)

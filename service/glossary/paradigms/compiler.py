@@ -20,6 +20,7 @@ from service.glossary.model import (
 from service.glossary.paradigms.lookup import Morphology
 from service.glossary.paradigms.names import PersonNames
 from service.glossary.paradigms.phrase import PhraseInflector, TermSpec
+from service.glossary.paradigms.readings import Readings
 from service.vocab import INFLECTED_LANGUAGES
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,9 @@ class Compiler:
     def __init__(self, *, hidden: Callable[[str], bool] | None = None) -> None:
         """`hidden(word)` True makes the compiler treat a word as unknown (for benchmarks)."""
         morphology = Morphology(hidden=hidden)
-        self._names = PersonNames(morphology)
-        self._phrases = PhraseInflector(morphology, self._names)
+        readings = Readings(morphology)
+        self._names = PersonNames(morphology, readings)
+        self._phrases = PhraseInflector(morphology, self._names, readings)
         self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._phrases.paradigm)
 
     def compile(self, glossary: Glossary) -> CompiledGlossary:
@@ -108,7 +110,20 @@ class Compiler:
                     field="gender",
                 )
         animate = entry.animate if entry.animate is not None else entry.kind == "person"
-        return TermSpec(lang, entry.kind, gender or "masculine", animate, entry.declinable)
+        hint = self._surname_hint(entry, lang, gender) if entry.kind == "person" else None
+        return TermSpec(lang, entry.kind, gender or "masculine", animate, entry.declinable, hint)
+
+    def _surname_hint(self, entry: Entry, lang: str, gender: str | None) -> bool | None:
+        """Whether the entry's other language writes the surname as an adjective (Мудрая).
+
+        Ukrainian -а surnames may be nouns (Гайдамака) or adjectives (Мудра); Russian spells the
+        difference (Гайдамака, Мудрая), so the other term settles what the ending cannot.
+        """
+        for other in INFLECTED_LANGUAGES:
+            term = entry.preferred(other) if other != lang else None
+            if term and gender:
+                return self._names.adjectival_by_spelling(other, term.split()[-1], gender)
+        return None
 
 
 def _fixed(term: str) -> Paradigm:

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from service.glossary.analyzers import analyzer
 from service.glossary.model import CASES
-from service.glossary.paradigms.analogy import SuffixGuesser
+from service.glossary.paradigms.analogy import Form, SuffixGuesser
+from service.glossary.paradigms.preference import acceptable_variant, rank
 from service.glossary.paradigms.rules import decline
-from service.glossary.paradigms.spelling import dictionary_key, restore_apostrophe, restore_case
-from service.glossary.paradigms.word_lists import paradigm_lists
+from service.glossary.paradigms.spelling import (
+    dictionary_key,
+    hushing_spelling,
+    restore_apostrophe,
+    restore_case,
+)
 
 _CACHE_SIZE = 32768
 _GENDER_TAGS = {"masculine": "masc", "feminine": "femn", "neuter": "neut"}
 # Endings that are data (adjectival, archaic, long dative) are in data/<language>.yaml.
+# Degrees of comparison live in one lexeme (высший is a form of высокий); a term keeps its own.
+_DEGREES = frozenset({"Supr", "Cmp2", "COMP", "compr", "super"})
+_UNUSUAL_ADJECTIVES = frozenset({"Abbr", "Fixd", "Apro"})
 
 
 @dataclass(frozen=True)
@@ -82,13 +90,9 @@ class Morphology:
         known = [p for p in self.known_parses(lang, word) if accept(p.tag)]
         return bool(known) and all("Fixd" in _grammemes(p.tag) for p in known)
 
-    def is_adjective(self, lang: str, word: str) -> bool:
-        """True when the first nominative reading of `word` is an adjective."""
-        readings = [p for p in self.known_parses(lang, word) if p.tag.case == "nomn"]
-        if readings:
-            return bool(readings[0].tag.POS == "ADJF")
-        # Unknown word: adjectival endings (-ський, -ська, -ий, -ая...) decide.
-        return dictionary_key(word).endswith(paradigm_lists(lang).adjective_endings)
+    def vote(self, lang: str, word: str, kinds: Mapping[str, Callable[[Any], bool]]) -> list[str]:
+        """The kinds of paradigm an unknown word's ending points to, likeliest first."""
+        return self._guessers[lang].vote(dictionary_key(word), kinds)
 
     def noun(self, word: str, spec: WordSpec) -> WordParadigm | None:
         """The paradigm of a noun, or None when no paradigm fits the metadata."""
@@ -111,24 +115,82 @@ class Morphology:
             return None
         return _finish(word, spec, _collect(guessed, spec.plural, None), True, adjective=False)
 
-    def adjective(self, word: str, spec: WordSpec) -> WordParadigm | None:
-        """The paradigm of an adjective agreeing with a head of spec's gender and number."""
+    def noun_known(self, word: str, spec: WordSpec) -> bool:
+        """True when the dictionary has `word` as a noun of spec's number (any gender)."""
+        accept = _noun_filter(replace(spec, gender=None))
+        return any(accept(p.tag) for p in self.known_parses(spec.lang, word))
+
+    def noun_as_inanimate(self, word: str, spec: WordSpec) -> WordParadigm | None:
+        """A name made of a noun the dictionary knows only as animate (Гусь): inanimate forms."""
+        accept = _noun_filter(replace(spec, gender=None, animate=True))
+        known = [p for p in self.known_parses(spec.lang, word) if accept(p.tag)]
+        if not known:
+            return None
+        parse = min(known, key=lambda p: _noun_rank(p, spec))
+        table = _collect([(form.word, form.tag) for form in parse.lexeme], spec.plural, None)
+        if spec.plural or "femn" not in _grammemes(parse.tag):
+            table["accs"] = [dictionary_key(word)]  # a place's accusative is its nominative
+        return _finish(word, spec, table, False, adjective=False)
+
+    def adjective(self, word: str, spec: WordSpec, *, guess: bool = True) -> WordParadigm | None:
+        """The paradigm of an adjective agreeing with a head of spec's gender and number.
+
+        With `guess` False only a dictionary adjective counts (no analogy for unknown words).
+        """
         gender = None if spec.plural else _GENDER_TAGS.get(spec.gender or "masculine", "masc")
 
         def agrees(tag: Any) -> bool:
             return tag.POS == "ADJF" and (gender is None or gender in _grammemes(tag))
 
-        def accept(tag: Any) -> bool:
-            return agrees(tag) and tag.case == "nomn" and _number_ok(tag, spec.plural)
+        # A surname never declines as a possessive (Садовничий → -чего, not садовничьего).
+        excluded = {"Poss"} if spec.role == "surname" else set()
 
-        known = [p for p in self.known_parses(spec.lang, word) if accept(p.tag)]
-        if known:
-            forms = [(form.word, form.tag) for form in known[0].lexeme]
-            return _finish(word, spec, _collect(forms, spec.plural, agrees), False, adjective=True)
-        guessed = self._guessers[spec.lang].lexeme(dictionary_key(word), accept)
-        if guessed is None:
+        def accept(tag: Any) -> bool:
+            nominative = is_nominative(tag) and _number_ok(tag, spec.plural)
+            return agrees(tag) and nominative and not _grammemes(tag) & excluded
+
+        found = self._adjective_lexeme(word, spec.lang, accept, guess)
+        if found is None:
             return None
-        return _finish(word, spec, _collect(guessed, spec.plural, agrees), True, adjective=True)
+        forms, degree, guessed = found
+
+        def keep(tag: Any) -> bool:
+            return agrees(tag) and _degree(tag) == degree
+
+        # One lexeme may hold other stems (высший, высочайший of высокий): keep the term's own.
+        stem = dictionary_key(word).replace("ё", "е")[:-2] if len(word) > 3 else ""
+        forms = [(form, tag) for form, tag in forms if form.replace("ё", "е").startswith(stem)]
+        return _finish(word, spec, _collect(forms, spec.plural, keep), guessed, adjective=True)
+
+    def _adjective_lexeme(
+        self, word: str, lang: str, accept: Callable[[Any], bool], guess: bool
+    ) -> tuple[list[Form], frozenset[str], bool] | None:
+        """The forms of the adjective's lexeme, the degree of its reading, and whether guessed."""
+        known = [p for p in self.known_parses(lang, word) if accept(p.tag)]
+        if known:
+            return [(form.word, form.tag) for form in known[0].lexeme], _degree(known[0].tag), False
+        if not guess:
+            return None
+
+        def guessable(tag: Any) -> bool:
+            # A guess borrows a paradigm from the ending alone: never a numeral abbreviation
+            # (2-ой), an indeclinable or a pronoun.
+            return accept(tag) and not _grammemes(tag) & _UNUSUAL_ADJECTIVES
+
+        found = self._guessers[lang].lexeme(dictionary_key(word), guessable)
+        if found is None:
+            return None
+        degree = next((_degree(tag) for _form, tag in found if accept(tag)), frozenset())
+        return found, degree, True
+
+
+def is_nominative(tag: Any) -> bool:
+    """True for a nominative tag; uk adjectives often leave the nominative's case unmarked."""
+    return bool(tag.case == "nomn" or (tag.case is None and tag.POS == "ADJF"))
+
+
+def _degree(tag: Any) -> frozenset[str]:
+    return _grammemes(tag) & _DEGREES
 
 
 def _noun_filter(spec: WordSpec) -> Callable[[Any], bool]:
@@ -162,12 +224,14 @@ def _number_ok(tag: Any, plural: bool) -> bool:
     return is_plural == plural
 
 
-def _noun_rank(parse: Any, spec: WordSpec) -> tuple[bool, bool, float]:
+def _noun_rank(parse: Any, spec: WordSpec) -> tuple[bool, bool, bool, float]:
+    grammemes = _grammemes(parse.tag)
     preferred_tag = _ROLE_TAGS.get(spec.role)
-    has_tag = preferred_tag is not None and preferred_tag in _grammemes(parse.tag)
-    # A man's or a place's name that the dictionary marks indeclinable is often a woman's
-    # reading (Шевченко femn Fixd); declining readings win unless nothing else fits.
-    return (not has_tag, "Fixd" in _grammemes(parse.tag), -parse.score)
+    has_tag = preferred_tag is not None and preferred_tag in grammemes
+    # uk "alt" marks a non-standard lexeme (бюро declined as бюра): the standard one wins. A man's
+    # or a place's name that the dictionary marks indeclinable is often a woman's reading
+    # (Шевченко femn Fixd); declining readings win unless nothing else fits.
+    return ("alt" in grammemes, not has_tag, "Fixd" in grammemes, -parse.score)
 
 
 def _collect(
@@ -175,7 +239,7 @@ def _collect(
 ) -> dict[str, list[str]]:
     table: dict[str, list[str]] = {case: [] for case in CASES}
     for word, tag in lexeme:
-        case = str(tag.case)
+        case = "nomn" if is_nominative(tag) else str(tag.case)
         wanted = case in table and _number_ok(tag, plural) and (keep is None or keep(tag))
         if wanted and word not in table[case]:
             table[case].append(word)
@@ -194,12 +258,17 @@ def _finish(
         table["accs"] = [like]
     elif like in table["accs"]:
         table["accs"] = [like]
-    stem = _common_prefix([table[case][0] for case in ("gent", "datv", "ablt")])
+    # A feminine adjective's gent, datv and ablt may coincide (мудрой): add the nominative, or
+    # the stem would swallow the ending and reject мудрою.
+    stem_cases = ("nomn", "gent", "datv", "ablt") if adjective else ("gent", "datv", "ablt")
+    stem = _common_prefix([table[case][0] for case in stem_cases])
     ordered: dict[str, tuple[str, ...]] = {}
     for case in CASES:
-        ranked = sorted(table[case], key=lambda form: _form_rank(spec, case, form, stem))
+        ranked = sorted(
+            table[case], key=lambda form: rank(spec.lang, spec.animate, case, form, stem)
+        )
         kept = [ranked[0]] + [
-            form for form in ranked[1:] if _acceptable_variant(spec, form, stem, adjective)
+            form for form in ranked[1:] if acceptable_variant(spec.lang, form, stem, adjective)
         ]
         if case in ("nomn", "accs"):
             kept = kept[:1]
@@ -219,38 +288,4 @@ def _surface(word: str, form: str) -> str:
     """The dictionary form written like the glossary word: case, apostrophe, е for ё."""
     if "ё" not in word.lower():
         form = form.replace("ё", "е")  # Russian news writes е; ё only where the user did
-    return restore_apostrophe(word, restore_case(word, form))
-
-
-def _acceptable_variant(spec: WordSpec, form: str, stem: str, adjective: bool) -> bool:
-    if not form.startswith(stem):
-        return False  # junk stems such as київі next to києві
-    return not (adjective and form.endswith(paradigm_lists(spec.lang).archaic_adjective_endings))
-
-
-def _form_rank(spec: WordSpec, case: str, form: str, stem: str) -> tuple[int, int]:
-    """Lower is preferred: the house style for choosing among a case's standard forms."""
-    if not form.startswith(stem):
-        return 1, 0
-    # The ending after the shared stem: Києв|і is not a long dative, Бєлгород|ові is.
-    ending = form[len(stem) :]
-    if spec.lang == "ru":
-        # Instrumental -ой/-ей is the neutral norm; -ою/-ею is bookish.
-        return 0, 1 if case == "ablt" and ending.endswith(("ою", "ею")) else 0
-    if case == "datv":
-        return 0, 1 if ending in paradigm_lists(spec.lang).long_dative_endings else 0
-    if case == "loct":
-        return 0, _uk_locative_rank(spec, ending, stem)
-    return 0, 0
-
-
-def _uk_locative_rank(spec: WordSpec, ending: str, stem: str) -> int:
-    if ending in paradigm_lists(spec.lang).long_dative_endings:
-        return 0 if spec.animate else 3
-    if ending.endswith("ому"):
-        return 0  # adjectives: у Нижньому Новгороді (-ім is the variant)
-    # After к/г/х the locative takes -у (у Курську); otherwise -і (у Києві, Харкові).
-    velar = stem[-1:] in ("к", "г", "х")
-    if ending in ("у", "ю"):
-        return 0 if velar else 2
-    return 1
+    return hushing_spelling(word, restore_apostrophe(word, restore_case(word, form)))

@@ -27,6 +27,17 @@ def is_frozen_token(token: str) -> bool:
     return len(letters) > 1 and all(char.isupper() for char in letters)
 
 
+def hushing_spelling(original: str, form: str) -> str:
+    """Write и, never ы, after ж ш ч щ in an ending (Ладожи), unless the name has it (Шымкент)."""
+    for hushing in "жшчщ":
+        bigram = hushing + "ы"
+        if bigram in form.lower() and bigram not in original.lower():
+            form = form.replace(bigram, hushing + "и").replace(
+                bigram.upper(), (hushing + "и").upper()
+            )
+    return form
+
+
 def ends_in_consonant(word: str) -> bool:
     """True when the word's last letter is a consonant (й and ь count as consonant-final)."""
     return bool(word) and word[-1].lower() not in _VOWELS

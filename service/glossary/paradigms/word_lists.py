@@ -21,6 +21,10 @@ class ParadigmLists:
     adjectival_surname_endings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Gender -> endings of surnames that decline like adjectives."""
     declining_o_surname_endings: tuple[str, ...] = ()
+    hushing_letters: tuple[str, ...] = ()
+    """Stem-final letters after which an -о- ending is written -е- (uk Кулішем, ru Сашей)."""
+    adjectival_genitive_endings: tuple[str, ...] = ()
+    """Genitive endings of adjectives: a noun with one declines like an adjective (Хрустальний)."""
 
 
 @cache
@@ -33,4 +37,6 @@ def paradigm_lists(language: str) -> ParadigmLists:
         long_dative_endings=words(table, "long_dative_endings"),
         adjectival_surname_endings=named_lists(table, "adjectival_surname_endings"),
         declining_o_surname_endings=words(table, "declining_o_surname_endings"),
+        hushing_letters=words(table, "hushing_letters"),
+        adjectival_genitive_endings=words(table, "adjectival_genitive_endings"),
     )
