@@ -1,5 +1,6 @@
 """One translation request, in order: admit, check, detect, segment, protect, match terms,
-translate, guard the target language, enforce the glossary, restore, rebuild."""
+translate, guard the target language, enforce the glossary, keep names consistent, score,
+restore, rebuild."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from service.text.input_check import Checked, check_text
 from service.text.langid import LanguageDetector
 from service.translation.admission import Admission, estimate_sentences
 from service.translation.batcher import Batcher, BatchOptions
+from service.translation.consistency_stage import ConsistencyStage
 from service.translation.glossary_stage import GlossaryStage, Sentences
 from service.translation.request import (
     DEMO_MODEL_WARNING,
@@ -30,6 +32,7 @@ from service.translation.request import (
     TranslationResult,
 )
 from service.translation.routes import RouteTranslator
+from service.translation.scores import part_scores, sentence_scores, summary
 from service.translation.units import prepare_units, rebuild
 from service.vocab import LANGUAGES
 
@@ -67,6 +70,7 @@ class Pipeline:
         glossary: GlossaryStage,
         executor: Executor,
         admission: Admission,
+        consistency: ConsistencyStage | None = None,
     ) -> None:
         self._settings = settings
         self._registry = registry
@@ -77,6 +81,7 @@ class Pipeline:
         self._glossary = glossary
         self._executor = executor
         self._admission = admission
+        self._consistency = consistency
 
     async def translate(
         self, request: TranslationRequest, deadline: float | None = None
@@ -152,6 +157,7 @@ class Pipeline:
             translator, parts, sentence_of, hypotheses, options, target, deadline, found.warnings
         )
         # 6. Enforce the glossary: verify, repair, re-decode with forced terms.
+        decoded = [best[0].text if best else "" for best in hypotheses]
         enforced = await self._glossary.enforce(
             translator,
             Sentences(parts, hypotheses, part_options, matches),
@@ -159,7 +165,17 @@ class Pipeline:
             request.options,
             deadline,
         )
-        # 7. Put protected spans back and rebuild the document around the translations.
+        # 7. Names no glossary covers: every mention as the model wrote it where it was surest.
+        if self._consistency is not None:
+            enforced = await self._consistency.apply(
+                translator, parts, enforced, matches, request.options, deadline
+            )
+        # 8. Score each returned sentence (what enforcement edited is scored again).
+        scores = await part_scores(translator, parts, decoded, enforced.hypotheses, deadline)
+        texts = [best[0].text if best else "" for best in enforced.hypotheses]
+        sentence = sentence_scores(document, units, texts, scores, checked)
+        low, mean = summary(sentence)
+        # 9. Put protected spans back and rebuild the document around the translations.
         rebuilt = await self._off_loop(
             rebuild, document, units, enforced.hypotheses, enforced.reports, checked, text,
             request.options.alternatives,
@@ -175,6 +191,9 @@ class Pipeline:
             warnings=(*demo, *found.warnings, *rebuilt.warnings, *enforced.warnings),
             demo_model=route.demo,
             alternatives=rebuilt.alternatives,
+            sentence_scores=sentence,
+            min_score=low,
+            mean_score=mean,
         )
 
     async def _off_loop(self, call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
