@@ -30,6 +30,8 @@ def lemma_candidates(words: Sequence[str], language: str) -> list[Lemma]:
     per_word = [word_nominatives(word, language) for word in words]
     options = []
     for combo in itertools.product(*per_word):
+        if any(look == 0.0 for _, _, look in combo):
+            continue  # a lemma is a nominative: no word of it may be a known oblique form
         found = tuple(word for word, _, _ in combo)
         # The last word is the head: the noun of a name, the classifier of a region's name.
         gender = combo[-1][1] or guess_gender(found[-1])

@@ -216,7 +216,7 @@ def _named(
                 end=end,
                 text=sentences[run.sentence][start:end],
                 cases=_cases(tokens[run.last].text, language),
-                hints=source_hints(tokens, run.first, run.last + 1, language),
+                hints=_hints(tokens, run.first, run.last + 1, language),
                 relative_position=sum(t.is_word for t in tokens[: run.first]) / words,
                 words=run.last - run.first + 1,
                 before=_neighbour(tokens, run.first - 1),
@@ -225,6 +225,14 @@ def _named(
         )
     longest = max(group, key=lambda r: len(r.words))
     return NameGroup(" ".join(longest.words), tuple(mentions), longest.classifier)
+
+
+def _hints(tokens: Sequence[Token], start: int, end: int, language: str) -> tuple[str, ...]:
+    """The target cases the source suggests; an English sentence's first words are its subject."""
+    found = source_hints(list(tokens), start, end, language)
+    if not found and language == "en" and tokens[start].sentence_start:
+        return ("nomn",)
+    return found
 
 
 def _neighbour(tokens: Sequence[Token], index: int) -> str:

@@ -106,10 +106,12 @@ class Locator:
         if hint is None or hint[0] != view.text:
             return None
         cells = [i for i, t in enumerate(view.tokens) if t.start < hint[2] and hint[1] < t.end]
+        forms = all_forms(finding.match.entry, self.language)
+        # "Тарас Качка" seen where the entry knows the surname alone: the given name stays.
+        cells = cells[-max((len(form.split()) for form in forms), default=1) :]
         if not cells or set(cells) & (taken | view.claimed):
             return None
         wrong = " ".join(view.tokens[i].text for i in cells)
-        forms = all_forms(finding.match.entry, self.language)
         if max((similarity(wrong, form) for form in forms), default=0.0) < FUZZY_THRESHOLD:
             # Another word altogether: its ending says nothing about the case the term needs.
             return Located(cells[0], cells[-1] + 1, "alignment", evidence=0.0)
