@@ -44,10 +44,19 @@ def register(commands: Any) -> None:
         "in them, written as the model writes them (a draft for an editor)",
     )
     parser.add_argument("corpus", type=Path, metavar="CORPUS_DIR")
-    parser.add_argument("--to", required=True, type=_targets, metavar="uk,ru")
-    parser.add_argument("--from", dest="source", default="en", choices=LANGUAGES)
+    parser.add_argument(
+        "--to", required=True, type=_targets, metavar="uk,ru", help="target languages"
+    )
+    parser.add_argument(
+        "--from", dest="source", default="en", choices=LANGUAGES, help="the texts' language"
+    )
     parser.add_argument("--out", type=Path, help="draft glossary (YAML); default: standard output")
-    parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR)
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=DEFAULT_MODELS_DIR,
+        help="converted models; the packaged demo models when not given and absent",
+    )
     parser.add_argument(
         "--glossaries-dir",
         type=Path,
