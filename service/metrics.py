@@ -14,7 +14,7 @@ STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 BATCH_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
 BATCH_TOKEN_BUCKETS = (16, 64, 128, 256, 512, 1024, 2048, 4096, 8192)
 
-STAGES = ("queue", "encode", "decode", "glossary", "guard")
+STAGES = ("queue", "encode", "decode", "glossary", "guard", "consistency")
 GUARD_ACTIONS = ("fired", "repaired", "failed")
 
 

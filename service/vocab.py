@@ -25,7 +25,9 @@ REPAIRED_FORM = "repaired_form"
 REPAIRED_REDECODE = "repaired_redecode"
 FAILED = "failed"
 NOT_ENFORCED = "not_enforced"
-TERM_OUTCOMES = (KEPT, REPAIRED_FORM, REPAIRED_REDECODE, FAILED, NOT_ENFORCED)
+AUTO_CONSISTENCY = "auto_consistency"
+"""A name no glossary covers, written the way the model first wrote it in the same text."""
+TERM_OUTCOMES = (KEPT, REPAIRED_FORM, REPAIRED_REDECODE, FAILED, NOT_ENFORCED, AUTO_CONSISTENCY)
 """What glossary enforcement did with one term occurrence (also a metric label)."""
 
 DEVICES = ("cpu", "cuda", "auto")

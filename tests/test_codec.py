@@ -32,7 +32,7 @@ from service.glossary.problem import Problem
 from service.model_store.registry import ServedPair
 from service.pb import translation_pb2 as pb
 from service.text.langid import Detection, LanguageGuess
-from service.translation.request import TranslationResult
+from service.translation.request import SentenceScore, TranslationResult
 from service.vocab import KEPT, MARKDOWN, TERM_OUTCOMES, TEXT_FORMATS
 
 OURS = pb.DESCRIPTOR
@@ -180,6 +180,9 @@ RESULT = TranslationResult(
     warnings=("demo",),
     alternatives=("В Суджі тихо.",),
     demo_model=True,
+    sentence_scores=(SentenceScore(3, 20, -0.25),),
+    min_score=-0.25,
+    mean_score=-0.25,
 )
 ENTRY = Entry(id="sudzha", kind="place", terms={"uk": ("Суджа",)}, gender="feminine")
 FORMS = Paradigm("Суджа", {"nomn": "Суджа", "loct": "Суджі"}, {"loct": ("Судже",)})

@@ -1,4 +1,4 @@
-"""`tlumach glossary check|import|export`: validate and compile, bring files in, write them out."""
+"""`tlumach glossary check|import|export|suggest`: validate, bring in, write out, draft new."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from service.cli import suggest
 from service.config import DEFAULT_GLOSSARIES_DIR
 from service.errors import GlossaryError
 from service.folders import resolve_folders
@@ -61,6 +62,7 @@ def register(subparsers: Any) -> None:
     )
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(func=run_export)
+    suggest.register(commands)
 
 
 def _input_options(parser: argparse.ArgumentParser) -> None:

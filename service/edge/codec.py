@@ -19,7 +19,12 @@ from service.glossary.problem import Problem
 from service.model_store.registry import ServedPair
 from service.pb import translation_pb2 as pb
 from service.text.langid import Detection, LanguageGuess
-from service.translation.request import TranslationOptions, TranslationRequest, TranslationResult
+from service.translation.request import (
+    SentenceScore,
+    TranslationOptions,
+    TranslationRequest,
+    TranslationResult,
+)
 from service.vocab import GLOSSARY_FORMATS
 
 # --- requests ---------------------------------------------------------------------------------
@@ -49,6 +54,7 @@ def translation_options(message: pb.TranslateOptions) -> TranslationOptions:
         return_term_report=message.return_term_report,
         alternatives=message.alternatives,
         enforce_glossary=not message.disable_glossary_enforcement,
+        auto_consistency=not message.disable_auto_consistency,
     )
 
 
@@ -115,6 +121,16 @@ def translation_result(result: TranslationResult) -> pb.TranslationResult:
         alternatives=list(result.alternatives),
         route=result.route,
         demo_model=result.demo_model,
+        sentence_scores=[sentence_score(score) for score in result.sentence_scores],
+        min_score=result.min_score,
+        mean_score=result.mean_score,
+    )
+
+
+def sentence_score(score: SentenceScore) -> pb.SentenceScore:
+    """How sure the model is of one translated sentence."""
+    return pb.SentenceScore(
+        source_start=score.source_start, source_end=score.source_end, score=score.score
     )
 
 

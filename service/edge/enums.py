@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.pb import translation_pb2 as pb
 from service.vocab import (
+    AUTO_CONSISTENCY,
     FAILED,
     HTML,
     KEPT,
@@ -29,5 +30,6 @@ OUTCOME_TO_PB: dict[str, pb.TermOutcome] = {
     REPAIRED_REDECODE: pb.TERM_OUTCOME_REPAIRED_REDECODE,
     FAILED: pb.TERM_OUTCOME_FAILED,
     NOT_ENFORCED: pb.TERM_OUTCOME_NOT_ENFORCED,
+    AUTO_CONSISTENCY: pb.TERM_OUTCOME_AUTO_CONSISTENCY,
 }
 OUTCOME_FROM_PB: dict[int, str] = {value: name for name, value in OUTCOME_TO_PB.items()}

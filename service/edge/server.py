@@ -22,6 +22,7 @@ from service.edge.reflection import enable_reflection
 from service.edge.servicer import TranslationServicer
 from service.errors import ConfigError, GlossaryError
 from service.folders import resolve_folders
+from service.glossary.consistency.stage import NameConsistency
 from service.glossary.enforcement.enforcer import Enforcer
 from service.glossary.paradigms.compiler import Compiler
 from service.glossary.store import GlossaryStore
@@ -34,6 +35,7 @@ from service.text.guard import LanguageGuard
 from service.text.langid import LanguageDetector
 from service.translation.admission import Admission
 from service.translation.batcher import Batcher, BatchLimits
+from service.translation.consistency_stage import ConsistencyStage
 from service.translation.glossary_stage import GlossaryStage
 from service.translation.guard_stage import GuardStage
 from service.translation.pipeline import Pipeline
@@ -196,6 +198,7 @@ async def build_server(
         SentenceCache(settings.sentence_cache_size, metrics),
         text_executor,
         Admission(batchers, settings.max_queue_sentences),
+        ConsistencyStage(metrics, NameConsistency(compiler), text_executor),
     )
     server = grpc.aio.server(
         interceptors=access.interceptors(),

@@ -13,7 +13,7 @@ import sentencepiece as spm
 
 from service.config import Settings
 from service.errors import ModelError
-from service.hypothesis import Hypothesis
+from service.hypothesis import Alignment, Hypothesis
 from service.vocab import DEVICES
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,38 @@ class Engine:
         results = self._translator.score_batch(source, target, max_input_length=0)
         return [sum(r.log_probs) / max(1, len(r.log_probs)) for r in results]
 
+    def align_batch(
+        self, sources: Sequence[str], targets: Sequence[str], *, target_token: str | None = None
+    ) -> list[Alignment]:
+        """Where each target's pieces attend in its source: one forced decode at beam 1.
+
+        Forced, so the alignment is of exactly the text given; beam 1, because with a wider beam
+        CTranslate2 reports the first step's attention from another hypothesis.
+        """
+        if not sources:
+            return []
+        source = self._sources(sources, target_token)
+        pieces = [self._target.encode(text, out_type=str) for text in targets]
+        results = self._translator.translate_batch(
+            source,
+            target_prefix=pieces,
+            beam_size=1,
+            return_attention=True,
+            max_decoding_length=max(len(p) for p in pieces) + 1,
+            max_input_length=0,
+        )
+        skip = 1 if target_token else 0  # the language token is no word of the source
+        return [
+            Alignment(
+                piece_spans(text, tokens[skip:]),
+                piece_spans(target, wanted),
+                tuple(tuple(row[skip:]) for row in result.attention[0][: len(wanted)]),
+            )
+            for text, tokens, target, wanted, result in zip(
+                sources, source, targets, pieces, results, strict=True
+            )
+        ]
+
     def _sources(self, texts: Sequence[str], target_token: str | None) -> list[list[str]]:
         """Source pieces of each text; a text too long for any leg is an error, never cut.
 
@@ -170,3 +202,28 @@ def _read_target_vocabulary(model_dir: Path) -> frozenset[str]:
         if as_text.is_file():
             return frozenset(as_text.read_text(encoding="utf-8").splitlines())
     raise ModelError(f"{model_dir}: no target or shared vocabulary file")
+
+
+def piece_spans(text: str, pieces: Sequence[str]) -> tuple[tuple[int, int], ...]:
+    """Character span of each SentencePiece piece in `text` ("\u2581" stands for a space).
+
+    A piece whose letters the normaliser changed gets an empty span where it would start.
+    """
+    spans = []
+    position = 0
+    for piece in pieces:
+        letters = piece.replace("\u2581", " ")
+        if letters.startswith(" "):
+            while position < len(text) and text[position].isspace():
+                position += 1
+            letters = letters.lstrip(" ")
+        found = text.find(letters, position, position + len(letters) + 8) if letters else -1
+        if found >= 0:
+            spans.append((found, found + len(letters)))
+            position = found + len(letters)
+        else:
+            # The normaliser changed it (NFKC): skip as many characters, which keeps the
+            # pieces after it in place when it mapped one character to one.
+            spans.append((position, position))
+            position += len(letters)
+    return tuple(spans)

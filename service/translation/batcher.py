@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 DECODE = "decode"
 PREFIX = "prefix"
 SCORE = "score"
+ALIGN = "align"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class BatchOptions:
     suppress: tuple[str, ...] = ()
     score: bool = False
     """Score each (source, target) pair instead of translating the source."""
+    align: bool = False
+    """Force each target and report where its pieces attend in the source (no decoding)."""
 
 
 @dataclass(frozen=True)
@@ -276,4 +279,6 @@ def _operation(batch: Sequence[_Item]) -> str:
     """The metric label of a batch: decode, prefix (some sentences forced) or score."""
     if batch[0].options.score:
         return SCORE
+    if batch[0].options.align:
+        return ALIGN
     return PREFIX if any(item.target for item in batch) else DECODE

@@ -1,5 +1,6 @@
 """One translation request, in order: admit, check, detect, segment, protect, match terms,
-translate, guard the target language, enforce the glossary, restore, rebuild."""
+translate, guard the target language, enforce the glossary, keep names consistent, score,
+restore, rebuild."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from service.glossary.enforcement.match import TermMatch
 from service.metrics import Metrics
 from service.translation.admission import Admission, estimate_sentences
 from service.translation.batcher import Batcher, BatchOptions
-from service.translation.glossary_stage import GlossaryStage, RequestEntries, Sentences
+from service.translation.consistency_stage import ConsistencyStage
+from service.translation.glossary_stage import Enforced, GlossaryStage, RequestEntries, Sentences
 from service.translation.guard_stage import GuardStage
 from service.translation.preparation import Prepared, Preparer, Unchanged
 from service.translation.request import (
@@ -26,6 +28,7 @@ from service.translation.request import (
     TranslationResult,
 )
 from service.translation.routes import RouteTranslator
+from service.translation.scores import part_scores, rescored, sentence_scores, summary
 from service.translation.sentence_cache import Finished, SentenceCache
 from service.translation.units import rebuild
 
@@ -53,6 +56,7 @@ class Pipeline:
         cache: SentenceCache,
         executor: Executor,
         admission: Admission,
+        consistency: ConsistencyStage | None = None,
     ) -> None:
         self._settings = settings
         self._batchers = batchers
@@ -63,6 +67,7 @@ class Pipeline:
         self._cache = cache
         self._executor = executor
         self._admission = admission
+        self._consistency = consistency
 
     async def translate(
         self, request: TranslationRequest, deadline: float | None = None
@@ -113,13 +118,19 @@ class Pipeline:
         self._metrics.stage_duration.labels("encode", route.pair).observe(
             time.monotonic() - started
         )
-        # 4-6. Translate, guard and enforce every sentence the cache does not already hold.
+        # 4-6. Translate, guard, enforce and score every sentence the cache does not hold.
         finished = await self._finish(prepared, request, entries, deadline)
-        # 7. Put protected spans back and rebuild the document around the translations.
+        # 7. Names no glossary covers: every mention as the model wrote it where it was surest.
+        final = await self._keep_names_consistent(prepared, finished, request, deadline)
+        # 8. Put protected spans back and rebuild the document around the translations.
         rebuilt = await self._off_loop(
-            rebuild, prepared.document, prepared.units, [f.hypotheses for f in finished],
-            [f.reports for f in finished], found.checked, text, request.options.alternatives,
+            rebuild, prepared.document, prepared.units, final.hypotheses, final.reports,
+            found.checked, text, request.options.alternatives,
         )  # fmt: skip
+        texts = [hypotheses[0].text if hypotheses else "" for hypotheses in final.hypotheses]
+        scores = [hypotheses[0].score if hypotheses else 0.0 for hypotheses in final.hypotheses]
+        sentence = sentence_scores(prepared.document, prepared.units, texts, scores, found.checked)
+        low, mean = summary(sentence)
         self._metrics.characters.labels(route.pair).inc(len(text))
         demo = (DEMO_MODEL_WARNING,) if route.demo else ()
         guard = _guard_warnings(prepared, finished)
@@ -133,6 +144,9 @@ class Pipeline:
             warnings=(*demo, *found.warnings, *guard, *rebuilt.warnings, *enforcement),
             demo_model=route.demo,
             alternatives=rebuilt.alternatives,
+            sentence_scores=sentence,
+            min_score=low,
+            mean_score=mean,
         )
 
     async def _finish(
@@ -176,6 +190,7 @@ class Pipeline:
         #    enforcement, so that the glossary report describes the text that is returned.
         guarded = await self._guard.apply(translator, parts, hypotheses, options, deadline)
         # 6. Enforce the glossary: verify, repair, re-decode with forced terms.
+        decoded = [best[0].text if best else "" for best in hypotheses]
         enforced = await self._glossary.enforce(
             translator,
             Sentences(parts, hypotheses, guarded.options, matches),
@@ -183,16 +198,45 @@ class Pipeline:
             request.options,
             deadline,
         )
+        # The score of each returned sentence: what enforcement edited is scored again.
+        scores = await part_scores(translator, parts, decoded, enforced.hypotheses, deadline)
         return [
-            Finished(tuple(hyps), reports, warnings, wrong)
-            for hyps, reports, warnings, wrong in zip(
+            Finished(tuple(rescored(hyps, score)), reports, warnings, wrong)
+            for hyps, score, reports, warnings, wrong in zip(
                 enforced.hypotheses,
+                scores,
                 enforced.reports,
                 enforced.warnings,
                 guarded.wrong_language,
                 strict=True,
             )
         ]
+
+    async def _keep_names_consistent(
+        self,
+        prepared: Prepared,
+        finished: Sequence[Finished],
+        request: TranslationRequest,
+        deadline: float | None,
+    ) -> Enforced:
+        """The text's sentences with recurring unknown names made to agree (re-scored)."""
+        enforced = Enforced(
+            [list(sentence.hypotheses) for sentence in finished],
+            [sentence.reports for sentence in finished],
+            [sentence.warnings for sentence in finished],
+        )
+        if self._consistency is None:
+            return enforced
+        translator = RouteTranslator(prepared.route, self._batchers)
+        before = [hypotheses[0].text if hypotheses else "" for hypotheses in enforced.hypotheses]
+        consistent = await self._consistency.apply(
+            translator, prepared.parts, enforced, prepared.matches, request.options, deadline
+        )
+        scores = await part_scores(
+            translator, prepared.parts, before, consistent.hypotheses, deadline
+        )
+        hypotheses = [rescored(h, s) for h, s in zip(consistent.hypotheses, scores, strict=True)]
+        return Enforced(hypotheses, consistent.reports, consistent.warnings)
 
     async def _off_loop(self, call: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run CPU-bound text work in the text executor."""

@@ -30,6 +30,8 @@ class TranslationOptions:
     return_term_report: bool = False
     alternatives: int = 0
     enforce_glossary: bool = True
+    auto_consistency: bool = True
+    """Keep names no glossary covers consistent across each text (see the consistency stage)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,17 @@ def _check_language(name: str, value: str, *, required: bool) -> None:
 
 
 @dataclass(frozen=True)
+class SentenceScore:
+    """How sure the model is of one translated sentence (see the proto's SentenceScore)."""
+
+    source_start: int
+    source_end: int
+    """Offsets of the source sentence in the text sent (both 0 when it stands nowhere there)."""
+    score: float
+    """Mean log-probability per token of the returned sentence, in (-inf, 0]."""
+
+
+@dataclass(frozen=True)
 class TranslationResult:
     """The translation of one text."""
 
@@ -127,3 +140,7 @@ class TranslationResult:
     alternatives: tuple[str, ...] = ()
     demo_model: bool = False
     """A demo model translated it (see DEMO_MODEL_WARNING)."""
+    sentence_scores: tuple[SentenceScore, ...] = ()
+    min_score: float | None = None
+    mean_score: float | None = None
+    """Lowest and mean sentence score; None when no sentence was translated."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from service.glossary.enforcement.steps import Decode, ModelCall, Reply
-from service.hypothesis import Hypothesis
+from service.glossary.enforcement.steps import Align, Decode, ModelCall, Reply
+from service.hypothesis import Alignment, Hypothesis
 from service.metrics import Metrics
 from service.model_store.registry import Leg, Route
 from service.translation.batcher import Batcher, BatchLimits, BatchOptions, RunBatch
@@ -27,6 +27,12 @@ def leg_runner(leg: Leg) -> RunBatch:
             wanted = [target or "" for target in targets]
             scores = leg.engine.score_batch(texts, wanted, target_token=leg.target_token)
             return [[Hypothesis(t, value, ())] for t, value in zip(wanted, scores, strict=True)]
+        if options.align:
+            wanted = [target or "" for target in targets]
+            found = leg.engine.align_batch(texts, wanted, target_token=leg.target_token)
+            return [
+                [Hypothesis(t, 0.0, (), alignment=a)] for t, a in zip(wanted, found, strict=True)
+            ]
         return leg.engine.translate_batch(
             texts,
             target_token=leg.target_token,
@@ -79,6 +85,25 @@ class RouteTranslator:
         )
         return [hypotheses[0].score for hypotheses in results]
 
+    async def align(
+        self,
+        sources: Sequence[str],
+        targets: Sequence[str],
+        *,
+        deadline: float | None = None,
+    ) -> list[Alignment]:
+        """Where each target's pieces attend in its source, on a route of one leg.
+
+        Through a pivot the two models' attention would have to be composed: not offered.
+        """
+        if len(self.route.legs) > 1:
+            raise ValueError(f"alignment is not available through a pivot ({self.route.name})")
+        leg = self.route.legs[0]
+        results = await self._batchers[leg.pair].submit(
+            sources, BatchOptions(align=True), prefixes=list(targets), deadline=deadline
+        )
+        return [_alignment(hypotheses) for hypotheses in results]
+
     async def _to_last_leg(
         self, sentences: Sequence[str], beam_size: int | None, deadline: float | None
     ) -> list[str]:
@@ -113,4 +138,13 @@ class CallAnswerer:
             return await self.translator.translate(
                 call.sources, options, prefixes=call.prefixes, deadline=self.deadline
             )
+        if isinstance(call, Align):
+            return await self.translator.align(call.sources, call.targets, deadline=self.deadline)
         return await self.translator.score(call.sources, call.targets, deadline=self.deadline)
+
+
+def _alignment(hypotheses: Sequence[Hypothesis]) -> Alignment:
+    found = hypotheses[0].alignment if hypotheses else None
+    if found is None:
+        raise ValueError("the engine answered an alignment without one")
+    return found

@@ -72,12 +72,15 @@ class Enforcer:
         model: bool = False,
         enabled: bool = True,
         matches: list[TermMatch] | None = None,
+        redecode: bool = True,
+        agreement: bool = True,
     ) -> Steps[EnforcementResult]:
         """The enforced translation of `source` (hypotheses best first) and its term report.
 
-        With `model`, ties between forms are scored and a missing term is forced by re-decoding
-        (model calls are yielded); without, only the rules repair. `matches` are the terms found
-        in `source` by `find_terms`, when the caller has them.
+        With `model`, ties between forms are scored and (with `redecode`) a missing term is
+        forced by re-decoding (model calls are yielded); without, only the rules repair.
+        `matches` are the terms found in `source` by `find_terms`, when the caller has them.
+        `agreement` lets the verb next to a person follow the entry's gender.
         """
         if not hypotheses:
             raise ValueError("hypotheses: at least one translation is needed")
@@ -90,7 +93,9 @@ class Enforcer:
         if not matches:
             return EnforcementResult(best.text)
         view, switched = self._pick(hypotheses, matches, tools)
-        text, reports, warnings = yield from self._enforce_view(source, view, matches, tools, model)
+        text, reports, warnings = yield from self._enforce_view(
+            source, view, matches, tools, (model, model and redecode, agreement)
+        )
         if switched:
             reports = [replace(r, method="n-best") if r.outcome == KEPT else r for r in reports]
         if not enabled:
@@ -160,13 +165,14 @@ class Enforcer:
         view: TranslationCheck,
         matches: list[TermMatch],
         tools: _Tools,
-        model: bool,
+        switches: tuple[bool, bool, bool],
     ) -> Steps[tuple[str, list[TermReport], list[str]]]:
+        model, forcing, agreeing = switches
         scoring = source if model else None
         step = yield from self._pass(source, view, tools, scoring)
         text = apply(view.text, step.edits)
         redecoded: int | None = None
-        if step.unlocated and model:
+        if step.unlocated and forcing:
             missing = step.unlocated[0]
             forced = yield from redecode(
                 source, text, missing.match, tools.verifier, self.redecode_forms
@@ -182,7 +188,7 @@ class Enforcer:
                 reports[redecoded], outcome=REPAIRED_REDECODE, method="prefix-redecode"
             )
         final = tools.verifier.verify(text, matches)
-        agreement = agreement_edits(final, tools.verifier.language)
+        agreement = agreement_edits(final, tools.verifier.language) if agreeing else []
         for index, _edit in agreement:
             reports[index] = replace(reports[index], method=f"{reports[index].method}+agreement")
         text = apply(text, [edit for _, edit in agreement])

@@ -79,6 +79,9 @@ class Locator:
     def _locate(
         self, view: TranslationCheck, finding: Finding, taken: set[int], source: str
     ) -> Located | None:
+        hinted = self._hinted(view, finding, taken)
+        if hinted is not None:
+            return hinted
         position = finding.match.position
         foreign = {
             (span.start, span.end): span.ref.cases
@@ -96,6 +99,30 @@ class Locator:
         if located is None and not self._source_has_hypernym(source):
             located = self._paraphrase(view, finding, taken)
         return located
+
+    def _hinted(self, view: TranslationCheck, finding: Finding, taken: set[int]) -> Located | None:
+        """The span an aligner saw the term rendered as, if it is free in this translation."""
+        hint = finding.match.target_hint
+        if hint is None or hint[0] != view.text:
+            return None
+        cells = [i for i, t in enumerate(view.tokens) if t.start < hint[2] and hint[1] < t.end]
+        forms = all_forms(finding.match.entry, self.language)
+        # "Тарас Качка" seen where the entry knows the surname alone: the given name stays.
+        cells = cells[-max((len(form.split()) for form in forms), default=1) :]
+        if not cells or set(cells) & (taken | view.claimed):
+            return None
+        wrong = " ".join(view.tokens[i].text for i in cells)
+        if max((similarity(wrong, form) for form in forms), default=0.0) < FUZZY_THRESHOLD:
+            # Another word altogether: its ending says nothing about the case the term needs.
+            return Located(cells[0], cells[-1] + 1, "alignment", evidence=0.0)
+        cases = tuple(
+            dict.fromkeys(
+                str(p.tag.case)
+                for p in parses(view.tokens[cells[-1]].text, self.language)
+                if p.tag.POS in ("NOUN", "ADJF") and p.tag.case
+            )
+        )
+        return Located(cells[0], cells[-1] + 1, "alignment", cases)
 
     def _foreign_spans(self, tokens: list[Token]) -> list[Span]:
         """The other inflected language's forms ("Москвы" in Ukrainian text)."""

@@ -68,6 +68,9 @@ class TermMatch:
     partner: tuple[int, bool] | None = None
     """Another term joined to this one by a conjunction: (its entry position, True when this
     term comes first), to place this term next to the partner's translation."""
+    target_hint: tuple[str, int, int] | None = None
+    """Where an aligner saw this term rendered: (translation, start, end) in characters. It
+    locates a wrong rendering in exactly that translation, before any fuzzy search."""
 
 
 def plain_case(case: str) -> str:

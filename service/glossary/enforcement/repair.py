@@ -79,7 +79,8 @@ class FormChooser:
         if not candidates:
             candidates = [c for c in by_case if by_case[c] != wrong] or list(by_case)
         scores = {c: self._score(c, finding, constraint, wrong_cases, evidence) for c in candidates}
-        if wrong and not known:
+        if wrong and not known and evidence > 0:
+            # A misspelt form's ending hints at its case; a different word's ending does not.
             for case in candidates:
                 scores[case] += 1.5 * similarity(wrong, by_case[case])
         top = max(scores.values())

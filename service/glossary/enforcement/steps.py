@@ -14,7 +14,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Generic, TypeVar, cast
 
-from service.hypothesis import Hypothesis
+from service.hypothesis import Alignment, Hypothesis
 
 T = TypeVar("T")
 
@@ -36,8 +36,16 @@ class Score:
     targets: tuple[str, ...]
 
 
-ModelCall = Decode | Score
-Reply = list[list[Hypothesis]] | list[float]
+@dataclass(frozen=True)
+class Align:
+    """Where each target's words attend in its source (a forced decode of each pair)."""
+
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+
+
+ModelCall = Decode | Score | Align
+Reply = list[list[Hypothesis]] | list[float] | list[Alignment]
 Steps = Generator[ModelCall, Reply, T]
 """A computation that may ask the model: yields calls, receives replies, returns a T."""
 
@@ -57,6 +65,12 @@ def score(sources: Sequence[str], targets: Sequence[str]) -> Steps[list[float]]:
     """Ask for sentence scores (use as `values = yield from score(...)`)."""
     reply = yield Score(tuple(sources), tuple(targets))
     return cast(list[float], reply)
+
+
+def align(sources: Sequence[str], targets: Sequence[str]) -> Steps[list[Alignment]]:
+    """Ask where each target attends in its source (use as `found = yield from align(...)`)."""
+    reply = yield Align(tuple(sources), tuple(targets))
+    return cast(list[Alignment], reply)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Names no glossary covers, kept consistent across an article (found, aligned, enforced)."""
