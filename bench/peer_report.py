@@ -1,0 +1,92 @@
+"""The peer benchmark's table, its conditions, and the checks that every side did the same work."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+from bench.peer_load import Figures
+
+LABELS = {
+    "raw": "raw engine (CTranslate2 `translate_batch`, ideal batching)",
+    "tlumach": "**Tlumach** (`tlumach serve`, gRPC)",
+    "lt-default": "LibreTranslate 1.9.6, defaults",
+    "lt-tuned": "LibreTranslate 1.9.6, tuned",
+    "hf": "transformers `MarianMTModel.generate`, float32",
+    "hf-int8": "transformers `generate`, dynamic int8",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One side's figures on one workload."""
+
+    workload: str
+    side: str
+    figures: Figures
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def print_table(
+    rows: list[Row],
+    best: dict[str, float],
+    args: argparse.Namespace,
+    sides: dict[str, Any],
+    levels: list[Any],
+) -> None:
+    """Markdown: conditions, settings, the table (ratio: sentences/s over the raw engine's best)."""
+    load = os.getloadavg()[0]
+    print(
+        f"model: 6+6 layers, d512, 60k vocab, random weights; beam {args.beam}; every sentence "
+        f"decodes {args.output_tokens} tokens; {os.cpu_count()} cores, load average {load:.1f} "
+        f"at the end; ctranslate2 {_version('ctranslate2')}, torch {_version('torch')}, "
+        f"transformers {_version('transformers')}"
+    )
+    print(
+        f"raw engine's best: {best['sent_s']:.1f} sentences/s (2×1 translators, "
+        f"max_batch_size {best['max_batch_size']:.0f}, all sentences in one call)"
+    )
+    for name, side in sides.items():
+        settings = getattr(side, "settings", None)
+        if settings is not None:
+            print(f"{name}: {settings.describe()}")
+    print()
+    print("| workload | side | sentences/s | × raw best | p50 ms | p95 ms |")
+    print("|---|---|---|---|---|---|")
+    for row in rows:
+        f = row.figures
+        ratio = f.sent_s / best["sent_s"]
+        latency = f"{f.latency_ms(0.5):.0f} | {f.latency_ms(0.95):.0f}"
+        print(f"| {row.workload} | {LABELS[row.side]} | {f.sent_s:.1f} | {ratio:.2f} | {latency} |")
+    print()
+    for line in work_checks(sides, levels):
+        print(line)
+
+
+def work_checks(sides: dict[str, Any], levels: list[Any]) -> list[str]:
+    """What each side decoded, by its own count, against what was sent; LibreTranslate's network."""
+    sent = sum(len(item.sentences) for level in levels for item in level.items)
+    lines = [f"sentences sent to each side: {sent}"]
+    for name, side in sides.items():
+        if hasattr(side, "sentences_decoded"):
+            lines.append(f"{name}: decoded {side.sentences_decoded()} (4 warm-up included)")
+        elif hasattr(side, "server") and hasattr(side.server, "stats"):
+            stats = side.server.stats()
+            per = stats["output_tokens"] / max(1, stats["sentences"])
+            refused = side.server.network_attempts()
+            lines.append(
+                f"{name}: decoded {stats['sentences']} (2 warm-up included), {per:.1f} output "
+                f"tokens each; network accesses tried: {len(refused)} {refused[:3]}"
+            )
+        elif hasattr(side, "output_tokens"):
+            lines.append(f"{name}: {side.output_tokens:.1f} output tokens per sentence")
+    return lines

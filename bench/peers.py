@@ -1,0 +1,284 @@
+"""Side by side with the peers: Tlumach, the raw engine, transformers and LibreTranslate, one run.
+
+Every side decodes the same weights: the OPUS-MT-sized model of bench/throughput.py (6+6 layers,
+d512, 60k vocabulary, random weights), converted once by CTranslate2 (int8; Tlumach, the raw
+engine, and LibreTranslate through an Argos package) and once by transformers' own Marian
+converter (float32). Random weights never write </s>, so every sentence decodes exactly
+`--output-tokens` tokens on every side, with beam 2. The workloads are interleaved: for each one,
+every side runs in turn, so a slow spell of this shared machine hits all of them alike.
+
+    PYTHONPATH=. .venv/bin/python bench/peers.py     # transformers needs the `peers` extra
+    PYTHONPATH=. .venv/bin/python bench/peers.py --sides raw,tlumach,lt-default,lt-tuned
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+from bench import libretranslate_side as lt
+from bench.hf_marian import convert_release
+from bench.peer_load import (
+    Figures,
+    Item,
+    article_items,
+    figures_from,
+    run_callers,
+    sentence_items,
+)
+from bench.peer_report import Row, print_table
+from bench.throughput import CACHE, model_dir
+from service.pb import translation_pb2 as pb
+from service.pb import translation_pb2_grpc as pb_grpc
+from tests.support.serve_process import ServeProcess, start_serve
+
+ROOT = Path(__file__).resolve().parents[1]
+SIDES = ("raw", "tlumach", "lt-default", "lt-tuned", "hf", "hf-int8")
+DEFAULT_SIDES = SIDES[:-1]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One workload: `clients` closed-loop callers sending `items` (sentences or articles)."""
+
+    name: str
+    clients: int
+    items: list[Item]
+
+
+def workloads(
+    sentence_levels: list[tuple[int, int]], articles: int, article_clients: int
+) -> list[Level]:
+    """Distinct texts for every workload, so no cache anywhere sees a text twice."""
+    levels = [
+        Level(f"{clients} client{'s' * (clients > 1)}", clients, sentence_items(count, 10_000 * i))
+        for i, (clients, count) in enumerate(sentence_levels, start=1)
+    ]
+    items = article_items(articles, 90_000)
+    levels.append(Level(f"articles, {article_clients} clients", article_clients, items))
+    return levels
+
+
+class LibrarySide:
+    """The raw engine or transformers, one worker process per workload (bench/peer_libs.py)."""
+
+    def __init__(self, name: str, model: Path, args: argparse.Namespace, extra: list[str]) -> None:
+        self.name, self.model, self.args, self.extra = name, model, args, extra
+        self.output_tokens = 0.0
+
+    def run(self, level: Level, best: list[str] | None = None) -> dict[str, object]:
+        items = _json_items(level)
+        if self.name.startswith("hf"):
+            # Behind a perfect batcher every round of a library is the same; a few give its rate.
+            items = items[: self.args.hf_rounds * level.clients]
+        work = {
+            "levels": [{"name": level.name, "clients": level.clients, "items": items}],
+            "best": best or [],
+        }
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump(work, handle)
+        command = [
+            sys.executable, str(ROOT / "bench" / "peer_libs.py"), self.name.split("-")[0],
+            "--model", str(self.model), "--work", handle.name, "--beam", str(self.args.beam),
+            "--output-tokens", str(self.args.output_tokens), *self.extra,
+        ]  # fmt: skip
+        done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+        Path(handle.name).unlink()
+        report: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+        self.output_tokens = float(str(report["output_tokens"]))
+        return report
+
+    def measure(self, level: Level) -> Figures:
+        levels = self.run(level)["levels"]
+        assert isinstance(levels, dict)
+        return figures_from(levels[level.name])
+
+
+def _json_items(level: Level) -> list[dict[str, object]]:
+    return [{"text": i.text, "sentences": list(i.sentences)} for i in level.items]
+
+
+class TlumachSide:
+    """A real `tlumach serve` process; callers are grpc.aio coroutines, one call per item."""
+
+    def __init__(self, models: Path, args: argparse.Namespace) -> None:
+        self.server: ServeProcess = start_serve(
+            models,
+            metrics_port=0,
+            extra_args=[
+                *("--beam-size", str(args.beam), "--inter-threads", "2"),
+                *("--intra-threads", "1", "--log-level", "WARNING"),
+            ],
+            log=CACHE / "peers-serve.log",
+            # As in bench/throughput.py: random weights write no language, so the target-language
+            # guard would re-decode every sentence.
+            env_overrides={
+                "TLUMACH_MAX_OUTPUT_TOKENS": str(args.output_tokens),
+                "TLUMACH_LANGUAGE_GUARD": "false",
+            },
+        )
+        asyncio.run(self._calls([Item("Warm-up.", ("Warm-up.",))] * 4, 4))
+
+    def measure(self, level: Level) -> Figures:
+        return asyncio.run(self._calls(level.items, level.clients))
+
+    async def _calls(self, items: list[Item], clients: int) -> Figures:
+        pending = list(reversed(items))
+        latencies: list[float] = []
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{self.server.port}") as channel:
+            stub = pb_grpc.TranslationServiceStub(channel)
+
+            async def caller() -> None:
+                while pending:
+                    item = pending.pop()
+                    request = pb.TranslateRequest(
+                        texts=[item.text], source_language="en", target_language="uk"
+                    )
+                    started = time.perf_counter()
+                    await stub.Translate(request, timeout=600)
+                    latencies.append(time.perf_counter() - started)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(caller() for _ in range(clients)))
+            elapsed = time.perf_counter() - started
+        return Figures(sum(len(i.sentences) for i in items), elapsed, tuple(latencies))
+
+    def sentences_decoded(self) -> int:
+        """Sentences the server's batcher decoded so far (its own metric)."""
+        import urllib.request
+
+        url = f"http://127.0.0.1:{self.server.metrics_port}/metrics"
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            body = reply.read().decode("utf-8")
+        return int(
+            sum(
+                float(line.split()[-1])
+                for line in body.splitlines()
+                if line.startswith("tlumach_batch_size_sentences_sum")
+            )
+        )
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+class LibreTranslateSide:
+    """LibreTranslate with one `Settings`; callers are threads with keep-alive HTTP connections."""
+
+    def __init__(self, settings: lt.Settings, python: Path, home: Path, out_tokens: int) -> None:
+        self.settings = settings
+        self.server = lt.start(python, home, settings, out_tokens, CACHE / "peers-lt.log")
+        self.server.translate("Warm-up. Warm-up.")
+
+    def measure(self, level: Level) -> Figures:
+        return run_callers(level.items, level.clients, lambda item: _check(self.server, item))
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def _check(server: lt.LibreTranslate, item: Item) -> None:
+    if not server.translate(item.text):
+        raise RuntimeError("LibreTranslate returned an empty translation")
+
+
+def lt_settings(text: str, label: str) -> lt.Settings:
+    """`threads=16,inter=2,intra=1,batch=1024,beam=2,splitter=SPACY` as Settings."""
+    names = {"batch": "batch_tokens"}
+    fields: dict[str, object] = {}
+    for part in filter(None, text.split(",")):
+        key, value = part.split("=")
+        key = names.get(key, key)
+        fields[key] = value if key == "splitter" else int(value)
+    return lt.Settings(label, **fields)  # type: ignore[arg-type]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sides", default=",".join(DEFAULT_SIDES), help=f"of {', '.join(SIDES)}")
+    parser.add_argument(
+        "--hf-rounds",
+        type=int,
+        default=2,
+        help="transformers decodes only this many rounds of each workload (it is that slow)",
+    )
+    parser.add_argument("--levels", default="1:8,8:48,32:96", help="clients:sentences,...")
+    parser.add_argument("--articles", type=int, default=8, help="articles of 16 sentences")
+    parser.add_argument("--article-clients", type=int, default=4)
+    parser.add_argument("--best-sentences", type=int, default=128, help="raw engine's best run")
+    parser.add_argument("--beam", type=int, default=2)
+    parser.add_argument("--output-tokens", type=int, default=32)
+    parser.add_argument("--lt-default", default="splitter=SPACY", help="changes to LT defaults")
+    parser.add_argument(
+        "--lt-tuned",
+        default="threads=8,inter=2,intra=1,batch=1024,splitter=SPACY",
+        help="LibreTranslate's best settings (bench/peers_tune.py finds them)",
+    )
+    return parser.parse_args()
+
+
+def start_sides(args: argparse.Namespace, names: list[str]) -> dict[str, object]:
+    """Every requested side, ready to measure (servers started, models converted)."""
+    models = model_dir()
+    sides: dict[str, object] = {}
+    if "raw" in names:
+        sides["raw"] = LibrarySide("raw", models / "en-uk", args, [])
+    if "tlumach" in names:
+        sides["tlumach"] = TlumachSide(models, args)
+    lt_names = [n for n in names if n.startswith("lt-")]
+    if lt_names:
+        python = lt.ensure_venv(CACHE)
+        home = CACHE / "lt-home-spacy"
+        spacy = lt.spacy_pipeline(python, CACHE / "spacy-xx")
+        lt.prepare_home(python, home, models / "en-uk", ("spacy", spacy))
+        for name in lt_names:
+            text = args.lt_default if name == "lt-default" else args.lt_tuned
+            settings = lt_settings(f"beam={args.beam}," + text, name)
+            sides[name] = LibreTranslateSide(settings, python, home, args.output_tokens)
+    if any(n.startswith("hf") for n in names):
+        hf_model = convert_release(CACHE / "release-7", CACHE / "hf" / "en-uk")
+        for name in (n for n in names if n.startswith("hf")):
+            sides[name] = LibrarySide(name, hf_model, args, ["--int8"] * (name == "hf-int8"))
+    return sides
+
+
+def main() -> None:
+    args = parse_args()
+    names = [n for n in args.sides.split(",") if n]
+    unknown = set(names) - set(SIDES)
+    if unknown:
+        raise SystemExit(f"--sides: {', '.join(sorted(unknown))} not among {', '.join(SIDES)}")
+    pairs = [tuple(int(x) for x in part.split(":")) for part in args.levels.split(",")]
+    levels = workloads([(c, n) for c, n in pairs], args.articles, args.article_clients)
+    best_items = article_items(args.best_sentences // 16, 80_000)
+    sides = start_sides(args, ["raw", *names] if "raw" not in names else names)
+    rows: list[Row] = []
+    try:
+        raw = sides["raw"]
+        assert isinstance(raw, LibrarySide)
+        best = raw.run(Level("best", 1, []), [s for i in best_items for s in i.sentences])["best"]
+        assert isinstance(best, dict)
+        for level in levels:
+            for name in names:
+                side = sides[name]
+                print(f"{level.name}: {name} ...", file=sys.stderr, flush=True)
+                figures = side.measure(level)  # type: ignore[attr-defined]
+                rows.append(Row(level.name, name, figures))
+        print_table(rows, best, args, sides, levels)
+    finally:
+        for side in sides.values():
+            if hasattr(side, "stop"):
+                side.stop()
+
+
+if __name__ == "__main__":
+    main()
