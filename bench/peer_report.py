@@ -41,7 +41,6 @@ def print_table(
     best: dict[str, float],
     args: argparse.Namespace,
     sides: dict[str, Any],
-    levels: list[Any],
 ) -> None:
     """Markdown: conditions, settings, the table (ratio: sentences/s over the raw engine's best)."""
     load = os.getloadavg()[0]
@@ -68,25 +67,39 @@ def print_table(
         latency = f"{f.latency_ms(0.5):.0f} | {f.latency_ms(0.95):.0f}"
         print(f"| {row.workload} | {LABELS[row.side]} | {f.sent_s:.1f} | {ratio:.2f} | {latency} |")
     print()
-    for line in work_checks(sides, levels):
-        print(line)
 
 
 def work_checks(sides: dict[str, Any], levels: list[Any]) -> list[str]:
-    """What each side decoded, by its own count, against what was sent; LibreTranslate's network."""
+    """Problems with what each side decoded, by its own count, and with LibreTranslate's network.
+
+    Prints what every side decoded; returns the problems (none when each side that counts its
+    sentences decoded exactly what it was sent plus its warm-up, and nothing tried the network).
+    """
     sent = sum(len(item.sentences) for level in levels for item in level.items)
-    lines = [f"sentences sent to each side: {sent}"]
+    print(f"sentences sent to each server side: {sent}")
+    problems = []
     for name, side in sides.items():
         if hasattr(side, "sentences_decoded"):
-            lines.append(f"{name}: decoded {side.sentences_decoded()} (4 warm-up included)")
+            counted = side.sentences_decoded()
+            if counted is None:
+                print(f"{name}: has no batch-size metric to count its sentences by")
+                continue
+            decoded = counted - side.WARM_UP_SENTENCES
+            print(f"{name}: decoded {decoded}, by its batch-size metric")
+            if decoded != sent:
+                problems.append(f"{name} decoded {decoded} sentences, {sent} were sent")
         elif hasattr(side, "server") and hasattr(side.server, "stats"):
             stats = side.server.stats()
+            decoded = stats["sentences"] - side.WARM_UP_SENTENCES
             per = stats["output_tokens"] / max(1, stats["sentences"])
-            refused = side.server.network_attempts()
-            lines.append(
-                f"{name}: decoded {stats['sentences']} (2 warm-up included), {per:.1f} output "
-                f"tokens each; network accesses tried: {len(refused)} {refused[:3]}"
+            tried = side.server.network_attempts()
+            print(
+                f"{name}: decoded {decoded}, {per:.1f} output tokens each, by its translate_batch "
+                f"calls; network accesses tried: {len(tried)}"
             )
+            if decoded != sent:
+                problems.append(f"{name} decoded {decoded} sentences, {sent} were sent")
+            problems += [f"{name} tried the network: {line}" for line in tried]
         elif hasattr(side, "output_tokens"):
-            lines.append(f"{name}: {side.output_tokens:.1f} output tokens per sentence")
-    return lines
+            print(f"{name}: {side.output_tokens:.1f} output tokens per sentence")
+    return problems

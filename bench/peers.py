@@ -35,7 +35,7 @@ from bench.peer_load import (
     run_callers,
     sentence_items,
 )
-from bench.peer_report import Row, print_table
+from bench.peer_report import Row, print_table, work_checks
 from bench.throughput import CACHE, model_dir
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
@@ -110,6 +110,8 @@ def _json_items(level: Level) -> list[dict[str, object]]:
 class TlumachSide:
     """A real `tlumach serve` process; callers are grpc.aio coroutines, one call per item."""
 
+    WARM_UP_SENTENCES = 4
+
     def __init__(self, models: Path, args: argparse.Namespace) -> None:
         self.server: ServeProcess = start_serve(
             models,
@@ -126,7 +128,10 @@ class TlumachSide:
                 "TLUMACH_LANGUAGE_GUARD": "false",
             },
         )
-        asyncio.run(self._calls([Item("Warm-up.", ("Warm-up.",))] * 4, 4))
+        # Distinct, so that a sentence cache cannot take any of them.
+        texts = [f"Warm-up number {n}." for n in range(self.WARM_UP_SENTENCES)]
+        warm_up = [Item(text, (text,)) for text in texts]
+        asyncio.run(self._calls(warm_up, 4))
 
     def measure(self, level: Level) -> Figures:
         return asyncio.run(self._calls(level.items, level.clients))
@@ -152,20 +157,19 @@ class TlumachSide:
             elapsed = time.perf_counter() - started
         return Figures(sum(len(i.sentences) for i in items), elapsed, tuple(latencies))
 
-    def sentences_decoded(self) -> int:
-        """Sentences the server's batcher decoded so far (its own metric)."""
+    def sentences_decoded(self) -> int | None:
+        """Sentences the server's batcher decoded so far (its own metric; None without it)."""
         import urllib.request
 
         url = f"http://127.0.0.1:{self.server.metrics_port}/metrics"
         with urllib.request.urlopen(url, timeout=10) as reply:
             body = reply.read().decode("utf-8")
-        return int(
-            sum(
-                float(line.split()[-1])
-                for line in body.splitlines()
-                if line.startswith("tlumach_batch_size_sentences_sum")
-            )
-        )
+        sums = [
+            float(line.split()[-1])
+            for line in body.splitlines()
+            if line.startswith("tlumach_batch_size_sentences_sum")
+        ]
+        return int(sum(sums)) if sums else None
 
     def stop(self) -> None:
         self.server.stop()
@@ -174,10 +178,12 @@ class TlumachSide:
 class LibreTranslateSide:
     """LibreTranslate with one `Settings`; callers are threads with keep-alive HTTP connections."""
 
+    WARM_UP_SENTENCES = 2
+
     def __init__(self, settings: lt.Settings, python: Path, home: Path, out_tokens: int) -> None:
         self.settings = settings
         self.server = lt.start(python, home, settings, out_tokens, CACHE / "peers-lt.log")
-        self.server.translate("Warm-up. Warm-up.")
+        self.server.translate("First warm-up sentence. Second warm-up sentence.")
 
     def measure(self, level: Level) -> Figures:
         return run_callers(level.items, level.clients, lambda item: _check(self.server, item))
@@ -215,6 +221,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--articles", type=int, default=8, help="articles of 16 sentences")
     parser.add_argument("--article-clients", type=int, default=4)
     parser.add_argument("--best-sentences", type=int, default=128, help="raw engine's best run")
+    parser.add_argument(
+        "--models-dir", type=Path, help="models folder with en-uk (default: OPUS-sized)"
+    )
     parser.add_argument("--beam", type=int, default=2)
     parser.add_argument("--output-tokens", type=int, default=32)
     parser.add_argument("--lt-default", default="splitter=SPACY", help="changes to LT defaults")
@@ -228,7 +237,7 @@ def parse_args() -> argparse.Namespace:
 
 def start_sides(args: argparse.Namespace, names: list[str]) -> dict[str, object]:
     """Every requested side, ready to measure (servers started, models converted)."""
-    models = model_dir()
+    models = args.models_dir or model_dir()
     sides: dict[str, object] = {}
     if "raw" in names:
         sides["raw"] = LibrarySide("raw", models / "en-uk", args, [])
@@ -245,7 +254,7 @@ def start_sides(args: argparse.Namespace, names: list[str]) -> dict[str, object]
             settings = lt_settings(f"beam={args.beam}," + text, name)
             sides[name] = LibreTranslateSide(settings, python, home, args.output_tokens)
     if any(n.startswith("hf") for n in names):
-        hf_model = convert_release(CACHE / "release-7", CACHE / "hf" / "en-uk")
+        hf_model = convert_release(models.parent / "release-7", models.parent / "hf" / "en-uk")
         for name in (n for n in names if n.startswith("hf")):
             sides[name] = LibrarySide(name, hf_model, args, ["--int8"] * (name == "hf-int8"))
     return sides
@@ -273,11 +282,14 @@ def main() -> None:
                 print(f"{level.name}: {name} ...", file=sys.stderr, flush=True)
                 figures = side.measure(level)  # type: ignore[attr-defined]
                 rows.append(Row(level.name, name, figures))
-        print_table(rows, best, args, sides, levels)
+        print_table(rows, best, args, sides)
+        problems = work_checks(sides, levels)
     finally:
         for side in sides.values():
             if hasattr(side, "stop"):
                 side.stop()
+    if problems:
+        raise SystemExit("the sides did not do the same work:\n" + "\n".join(problems))
 
 
 if __name__ == "__main__":
