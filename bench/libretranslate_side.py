@@ -156,6 +156,29 @@ def prepare_home(
     return installed
 
 
+def home_for(python: Path, cache: Path, model_dir: Path, splitter: str) -> Path:
+    """A LibreTranslate home whose packages carry the splitter `splitter` (ARGOS_CHUNK_TYPE) uses.
+
+    DEFAULT and MINISBD get bench/minisbd_model.py's model (made once; needs the `peers` extra),
+    SPACY gets spaCy's multilingual tokenizer; STANZA is not offered (it needs PyTorch in
+    LibreTranslate's venv and a downloaded Stanza model).
+    """
+    if splitter in ("DEFAULT", "MINISBD"):
+        from bench.minisbd_model import build
+
+        kind, folder = "minisbd", build(cache / "minisbd" / "en.onnx").parent
+    elif splitter == "SPACY":
+        kind, folder = "spacy", spacy_pipeline(python, cache / "spacy-xx")
+    else:
+        raise ValueError(f"splitter {splitter!r} is not one of DEFAULT, MINISBD, SPACY")
+    home = cache / f"lt-home-{kind}"
+    marker = home / ".installed"
+    if not marker.exists():
+        prepare_home(python, home, model_dir, (kind, folder))
+        marker.write_text(str(model_dir), encoding="utf-8")
+    return home
+
+
 @dataclass
 class LibreTranslate:
     """A running LibreTranslate; `translate` is safe to call from many threads."""

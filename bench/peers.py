@@ -226,7 +226,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--beam", type=int, default=2)
     parser.add_argument("--output-tokens", type=int, default=32)
-    parser.add_argument("--lt-default", default="splitter=SPACY", help="changes to LT defaults")
+    parser.add_argument("--lt-default", default="", help="changes to LibreTranslate's defaults")
     parser.add_argument(
         "--lt-tuned",
         default="threads=8,inter=2,intra=1,batch=1024,splitter=SPACY",
@@ -246,12 +246,10 @@ def start_sides(args: argparse.Namespace, names: list[str]) -> dict[str, object]
     lt_names = [n for n in names if n.startswith("lt-")]
     if lt_names:
         python = lt.ensure_venv(CACHE)
-        home = CACHE / "lt-home-spacy"
-        spacy = lt.spacy_pipeline(python, CACHE / "spacy-xx")
-        lt.prepare_home(python, home, models / "en-uk", ("spacy", spacy))
         for name in lt_names:
             text = args.lt_default if name == "lt-default" else args.lt_tuned
             settings = lt_settings(f"beam={args.beam}," + text, name)
+            home = lt.home_for(python, CACHE, models / "en-uk", settings.splitter)
             sides[name] = LibreTranslateSide(settings, python, home, args.output_tokens)
     if any(n.startswith("hf") for n in names):
         hf_model = convert_release(models.parent / "release-7", models.parent / "hf" / "en-uk")

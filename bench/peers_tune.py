@@ -1,9 +1,9 @@
 """Finds LibreTranslate's best settings for bench/peers.py: every candidate, the same workloads.
 
-Every candidate decodes with beam 2 and the spaCy splitter (as in bench/peers.py); the knobs are
-waitress threads, CTranslate2 translators × threads per translator, and argostranslate's batch
-size in tokens. The score is the geometric mean of sentences/s over 8 clients sending sentences
-and 2 clients sending articles.
+Every candidate decodes with beam 2 (as in bench/peers.py); the knobs are waitress threads,
+CTranslate2 translators × threads per translator, argostranslate's batch size in tokens, and its
+sentence splitter (MiniSBD, the default, or spaCy). The score is the geometric mean of
+sentences/s over 8 clients sending sentences and 2 clients sending articles.
 
     PYTHONPATH=. .venv/bin/python bench/peers_tune.py
 """
@@ -19,7 +19,7 @@ from bench.peers import Level, LibreTranslateSide, lt_settings
 from bench.throughput import CACHE, model_dir
 
 CANDIDATES = (
-    "",  # LibreTranslate's defaults: 4 threads, 1 translator × all cores, batch 32 tokens
+    "",  # LibreTranslate's defaults: 4 threads, 1 translator × all cores, batch 32 tokens, MiniSBD
     "intra=1",
     "inter=2,intra=1",
     "threads=8,inter=2,intra=1",
@@ -27,6 +27,7 @@ CANDIDATES = (
     "threads=8,inter=2,intra=1,batch=1024",
     "threads=32,inter=2,intra=1,batch=1024",
     "threads=8,inter=1,intra=2,batch=1024",
+    "threads=8,inter=2,intra=1,batch=1024,splitter=SPACY",
 )
 
 
@@ -37,11 +38,7 @@ def main() -> None:
     parser.add_argument("--output-tokens", type=int, default=32)
     args = parser.parse_args()
     python = lt.ensure_venv(CACHE)
-    home = CACHE / "lt-home-spacy"
     models = model_dir()
-    lt.prepare_home(
-        python, home, models / "en-uk", ("spacy", lt.spacy_pipeline(python, CACHE / "spacy-xx"))
-    )
     levels = [
         Level("8 clients", 8, sentence_items(args.sentences, 500_000)),
         Level("articles, 2 clients", 2, article_items(args.articles, 600_000)),
@@ -49,7 +46,8 @@ def main() -> None:
     print("| settings | 8 clients sent/s | articles sent/s | geometric mean |")
     print("|---|---|---|---|")
     for number, text in enumerate(CANDIDATES):
-        settings = lt_settings("beam=2,splitter=SPACY," + text, f"candidate {number}")
+        settings = lt_settings("beam=2," + text, f"candidate {number}")
+        home = lt.home_for(python, CACHE, models / "en-uk", settings.splitter)
         side = LibreTranslateSide(settings, python, home, args.output_tokens)
         try:
             rates = [side.measure(level).sent_s for level in levels]

@@ -256,6 +256,45 @@ def test_transformers_scores_what_ctranslate2_scores(models_dir: Path, tmp_path:
         assert got == pytest.approx(want, abs=0.02)
 
 
+def _minisbd_python() -> str | None:
+    """LibreTranslate's bench venv when it has MiniSBD (the only place it is installed)."""
+    if not LT_PYTHON.exists():
+        return None
+    found = subprocess.run([str(LT_PYTHON), "-c", "import minisbd"], check=False)
+    return str(LT_PYTHON) if found.returncode == 0 else None
+
+
+MINISBD_LOADS = """
+import json, sys
+from minisbd import SBDetect
+detector = SBDetect(sys.argv[1], use_gpu=False)
+text = "Drones attacked the port near kilometre 12. The army left."
+print(json.dumps(detector.sentences(text)))
+"""
+
+
+@pytest.mark.skipif(
+    not _has_marian_converter() or importlib.util.find_spec("onnxruntime") is None,
+    reason="needs the peers extra (torch, onnx, onnxruntime)",
+)
+@pytest.mark.skipif(_minisbd_python() is None, reason="MiniSBD is not installed here")
+def test_minisbd_loads_the_splitter_made_here(tmp_path: Path) -> None:
+    from bench.minisbd_model import build
+
+    # A few training steps: this checks the format MiniSBD reads, not the splitter's accuracy
+    # (bench/peers.py checks that on every run, by the sentences LibreTranslate decodes).
+    model = build(tmp_path / "en.onnx", steps=3)
+    python = _minisbd_python()
+    assert python is not None
+    done = subprocess.run(
+        [python, "-c", MINISBD_LOADS, str(model)], capture_output=True, text=True, check=True
+    )
+    sentences = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "".join(sentences).replace(" ", "") == (
+        "Drones attacked the port near kilometre 12. The army left.".replace(" ", "")
+    )
+
+
 def test_workload_texts_are_distinct_and_articles_keep_their_sentences() -> None:
     sentences = sentence_items(300, 0) + sentence_items(300, 10_000)
     assert len({item.text for item in sentences}) == 600
