@@ -60,6 +60,28 @@ def article_items(
 
 
 @dataclass(frozen=True)
+class Level:
+    """One workload: `clients` closed-loop callers sending `items` (sentences or articles)."""
+
+    name: str
+    clients: int
+    items: list[Item]
+
+
+def workloads(
+    sentence_levels: list[tuple[int, int]], articles: int, article_clients: int
+) -> list[Level]:
+    """Distinct texts for every workload, so no cache anywhere sees a text twice."""
+    levels = [
+        Level(f"{clients} client{'s' * (clients > 1)}", clients, sentence_items(count, 10_000 * i))
+        for i, (clients, count) in enumerate(sentence_levels, start=1)
+    ]
+    items = article_items(articles, 90_000)
+    levels.append(Level(f"articles, {article_clients} clients", article_clients, items))
+    return levels
+
+
+@dataclass(frozen=True)
 class Figures:
     """What one side did with one workload: sentences, wall time and per-call latencies."""
 

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
@@ -30,10 +29,11 @@ from bench.hf_marian import convert_release
 from bench.peer_load import (
     Figures,
     Item,
+    Level,
     article_items,
     figures_from,
     run_callers,
-    sentence_items,
+    workloads,
 )
 from bench.peer_report import Row, print_table, work_checks
 from bench.throughput import CACHE, model_dir
@@ -44,28 +44,6 @@ from tests.support.serve_process import ServeProcess, start_serve
 ROOT = Path(__file__).resolve().parents[1]
 SIDES = ("raw", "tlumach", "lt-default", "lt-tuned", "hf", "hf-int8")
 DEFAULT_SIDES = SIDES[:-1]
-
-
-@dataclass(frozen=True)
-class Level:
-    """One workload: `clients` closed-loop callers sending `items` (sentences or articles)."""
-
-    name: str
-    clients: int
-    items: list[Item]
-
-
-def workloads(
-    sentence_levels: list[tuple[int, int]], articles: int, article_clients: int
-) -> list[Level]:
-    """Distinct texts for every workload, so no cache anywhere sees a text twice."""
-    levels = [
-        Level(f"{clients} client{'s' * (clients > 1)}", clients, sentence_items(count, 10_000 * i))
-        for i, (clients, count) in enumerate(sentence_levels, start=1)
-    ]
-    items = article_items(articles, 90_000)
-    levels.append(Level(f"articles, {article_clients} clients", article_clients, items))
-    return levels
 
 
 class LibrarySide:

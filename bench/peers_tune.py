@@ -14,8 +14,8 @@ import argparse
 import math
 
 from bench import libretranslate_side as lt
-from bench.peer_load import article_items, sentence_items
-from bench.peers import Level, LibreTranslateSide, lt_settings
+from bench.peer_load import Level, article_items, sentence_items
+from bench.peers import LibreTranslateSide, lt_settings
 from bench.throughput import CACHE, model_dir
 
 CANDIDATES = (
