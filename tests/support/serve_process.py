@@ -88,6 +88,7 @@ def start_serve(
     ]  # fmt: skip
     if glossaries_dir is not None:
         command += ["--glossaries-dir", str(glossaries_dir)]
+    log.parent.mkdir(parents=True, exist_ok=True)  # a clean clone has no bench/.cache yet
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [*command, *extra_args],
