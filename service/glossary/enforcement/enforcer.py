@@ -16,12 +16,12 @@ from service.glossary.enforcement.steps import Steps
 from service.glossary.enforcement.tokens import matching_form
 from service.glossary.enforcement.verify import (
     HOMOGLYPH,
+    NAME_PARTS,
     OK,
     WRONG_CASE,
     Finding,
     TranslationCheck,
     Verifier,
-    constraint_for,
 )
 from service.glossary.model import CompiledEntry
 from service.hypothesis import Hypothesis
@@ -202,6 +202,8 @@ class Enforcer:
         for index, finding in enumerate(view.findings):
             if finding.status == OK:
                 step.reports[index] = _kept(finding)
+                if finding.doubted:
+                    step.warnings.append(_doubt(finding))
                 continue
             located = self._located(source, view, finding, tools, taken)
             if located is None:
@@ -224,6 +226,8 @@ class Enforcer:
             return Located(span.start, span.end, "homoglyph", span.ref.cases, span.ref.paradigm)
         if finding.status == WRONG_CASE and span is not None:
             return Located(span.start, span.end, "wrong-case", (), span.ref.paradigm)
+        if finding.status == NAME_PARTS and span is not None:
+            return Located(span.start, span.end, "name-parts", (), span.ref.paradigm)
         return tools.locator.locate(view, finding, taken, source)
 
     def _repair(
@@ -243,10 +247,10 @@ class Enforcer:
         paradigm = pick_paradigm(
             finding.match.entry, language, matching_form(wrong), located.paradigm
         )
-        constraint = finding.constraint
-        if finding.status != WRONG_CASE:
-            constraint = constraint_for(
-                view.tokens, finding.match, located.start, located.end, language
+        need = finding.need
+        if finding.status not in (WRONG_CASE, NAME_PARTS):
+            need = tools.verifier.resolver.need(
+                view.tokens, located.start, located.end, finding.match, view.accepted
             )
 
         def render(form: str) -> str:
@@ -255,7 +259,7 @@ class Enforcer:
         form, case, how = yield from self._chooser.choose(
             finding,
             paradigm,
-            constraint,
+            need,
             matching_form(wrong),
             located.wrong_cases,
             render,
@@ -312,11 +316,23 @@ def _report(
 
 
 def _kept(finding: Finding) -> TermReport:
+    """A right form left as it is: its case is the best-supported of the form's cases."""
     span = finding.span
     cases = span.ref.cases if span is not None else ()
-    allowed = finding.constraint.allowed
-    fitting = [c for c in cases if allowed is None or c in allowed]
-    preferred = [c for c in fitting if c in finding.match.cases or c in finding.match.hints]
-    case = (preferred or fitting or list(cases) or [""])[0]
+    fitting = [c for c in cases if c in finding.need.domain]
+    best = finding.need.best()
+    case = ([c for c in fitting if c in best] or fitting or list(cases) or [""])[0]
     form = " ".join(span.ref.tokens) if span is not None else ""
-    return _report(finding, form, case, KEPT, "match")
+    method = "match+doubt" if finding.doubted else "match"
+    return _report(finding, form, case, KEPT, method)
+
+
+def _doubt(finding: Finding) -> str:
+    """The warning for a form kept although some clues point elsewhere (never a repair: the
+    evidence was too weak or split to change a sentence that may be right)."""
+    cases = set(finding.span.ref.cases) if finding.span is not None else set()
+    wanted = "/".join(sorted(finding.need.best()))
+    return (
+        f"term {finding.match.entry.entry.id}: kept as written; {finding.need.against(cases)} "
+        f"suggest {wanted}, not enough to change it"
+    )

@@ -6,7 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from service.glossary.enforcement.grammar import parses, source_hints
+from service.glossary.enforcement.evidence import Evidence
+from service.glossary.enforcement.grammar import parses
+from service.glossary.enforcement.source_evidence import source_evidence
 from service.glossary.enforcement.tokens import (
     Token,
     next_word,
@@ -15,9 +17,10 @@ from service.glossary.enforcement.tokens import (
     tokenize,
 )
 from service.glossary.enforcement.word_lists import in_any_language
-from service.glossary.model import CompiledEntry, CompiledTerms
+from service.glossary.model import CASES, CompiledEntry, CompiledTerms
 
 PROPER_KINDS = frozenset({"person", "place", "organization"})
+_HINT_KINDS = ("en-preposition", "en-phrase", "en-genitive", "en-possessive")
 ACCEPTED = "accepted"
 FORBIDDEN = "forbidden"
 
@@ -60,14 +63,21 @@ class TermMatch:
     end: int
     text: str
     cases: tuple[str, ...] = ()
-    """Cases the source form can stand for (uk/ru sources): evidence for the target case."""
-    hints: tuple[str, ...] = ()
-    """Target cases the source context suggests ("in X" -> loct, "X's" -> gent)."""
+    """Cases the source form can stand for (uk/ru sources)."""
+    evidence: tuple[Evidence, ...] = ()
+    """What the source says about the target case: the form's own case (uk/ru), English
+    prepositions ("in X" -> loct, "X's" -> gent) and the term's role in its clause."""
     relative_position: float = 0.0
     """Where the term starts, as a share of the sentence's words (to place a forced term)."""
     partner: tuple[int, bool] | None = None
     """Another term joined to this one by a conjunction: (its entry position, True when this
     term comes first), to place this term next to the partner's translation."""
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """Target cases the source's prepositions and possessive suggest, in CASES order."""
+        cases = {c for e in self.evidence if e.kind.startswith(_HINT_KINDS) for c in e.cases}
+        return tuple(case for case in CASES if case in cases)
 
 
 def plain_case(case: str) -> str:
@@ -190,6 +200,21 @@ def _partner(tokens: list[Token], span: Span, spans: list[Span]) -> tuple[int, b
     return None
 
 
+def _shared(
+    tokens: list[Token], span: Span, found: dict[int, tuple[Evidence, ...]]
+) -> tuple[Evidence, ...]:
+    """ "in Poltava and Vinnytsia", "to Bucha, Irpin and Hostomel": a term joined to the one
+    before it shares that term's English preposition and verb."""
+    before, joining = span.start - 1, {",", *in_any_language().conjunctions}
+    if before < 1 or tokens[before].key not in joining:
+        return ()
+    listed = span.end < len(tokens) and tokens[span.end].key in joining
+    if tokens[before].key == "," and not listed:
+        return ()  # "According to Budanov, Lviv is safe": a comma, but no list
+    shared = ("en-preposition", "en-phrase", "en-object", "en-recipient")
+    return tuple(e for e in found.get(before, ()) if e.kind in shared)
+
+
 def glossary_ranks(entries: Sequence[CompiledEntry]) -> list[int]:
     """Per entry, the precedence of its glossary (order of first appearance; 0 is highest)."""
     order: dict[str, int] = {}
@@ -215,9 +240,14 @@ class TermMatcher:
             for s in select(self._index.spans(tokens), self._ranks)
             if not self._is_homograph(tokens, s)
         ]
+        found: dict[int, tuple[Evidence, ...]] = {}
         for span in spans:
             start, end = tokens[span.start].start, tokens[span.end - 1].end
             before = sum(token.is_word for token in tokens[: span.start])
+            cases = span.ref.cases if self.language != "en" else ()
+            evidence = source_evidence(tokens, span.start, span.end, self.language, cases)
+            evidence += _shared(tokens, span, found)
+            found[span.end] = evidence
             matches.append(
                 TermMatch(
                     entry=self.entries[span.ref.position],
@@ -225,8 +255,8 @@ class TermMatcher:
                     start=start,
                     end=end,
                     text=source[start:end],
-                    cases=span.ref.cases if self.language != "en" else (),
-                    hints=source_hints(tokens, span.start, span.end, self.language),
+                    cases=cases,
+                    evidence=evidence,
                     relative_position=before / words,
                     partner=_partner(tokens, span, spans),
                 )
