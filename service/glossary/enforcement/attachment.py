@@ -15,6 +15,8 @@ PartnerCases = Callable[[int], "frozenset[str] | None"]
 """Token index just past another term -> the cases that term can have there, or None."""
 _COMPLEMENT_WORDS = 4
 """Genitive words that may stand between a title and a name ("речниці МЗС Росії")."""
+_CLAUSE_WORDS = 4
+"""How far after a conjoined term its own verb is looked for."""
 
 
 def attachment_evidence(
@@ -135,20 +137,26 @@ def _noun_cases(word: str, language: str) -> frozenset[str]:
 
 
 def _starts_clause(tokens: list[Token], end: int, language: str, term: Term) -> bool:
-    """ "з Києва і Сирський заявив": a verb that agrees with the term makes it a new subject."""
-    after = next_word(tokens, end)
-    if after is None:
-        return False
-    for parse in parses(tokens[after].text, language):
-        if parse.tag.POS != "VERB":
-            continue
-        tag = parse.tag
-        if term.gender is None:
-            return True
-        if tag.number == "plur":
-            return term.gender == "plur"
-        return tag.gender is None or str(tag.gender) == term.gender
+    """ "з Одеси і Тихий про це сказав": a verb that agrees with the term, later in the same
+    clause, makes the term the subject of a clause of its own."""
+    index = next_word(tokens, end)
+    for _ in range(_CLAUSE_WORDS):
+        if index is None:
+            return False
+        for parse in parses(tokens[index].text, language):
+            if parse.tag.POS == "VERB":
+                return _verb_agrees(parse.tag, term)
+        index = next_word(tokens, index + 1)
     return False
+
+
+def _verb_agrees(tag: object, term: Term) -> bool:
+    number, gender = getattr(tag, "number", None), getattr(tag, "gender", None)
+    if term.gender is None:
+        return True
+    if number == "plur":
+        return term.gender == "plur"
+    return gender is None or str(gender) == term.gender
 
 
 def _adjective(tokens: list[Token], start: int, language: str, term: Term) -> Evidence | None:

@@ -94,9 +94,11 @@ class CaseNeed:
         return lead >= SURE and 0 < len(best) <= NARROW and not best & set(cases)
 
     def doubts(self, cases: frozenset[str] | set[str]) -> bool:
-        """True when clues point away from `cases` but do not rule them out (kept, reported)."""
-        lead = self.lead(cases)
-        return not self.rules_out(cases) and lead >= DOUBT and not self.best() & set(cases)
+        """True when clues that name a case point away from `cases` but do not rule them out
+        (the form is kept and the report says so)."""
+        best, lead = self.best(), self.lead(cases)
+        named = 0 < len(best) <= NARROW and not best & set(cases)
+        return named and lead >= DOUBT and not self.rules_out(cases)
 
     def reason(self, case: str) -> str:
         """The clues that support `case`, governing first, then by weight: the report's method."""

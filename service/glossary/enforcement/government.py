@@ -12,6 +12,8 @@ from service.glossary.enforcement.grammar import lemma_key, parses
 from service.glossary.enforcement.tokens import Token, next_word, previous_word
 from service.glossary.enforcement.word_lists import grammar_lists, in_any_language
 
+IMPERSONAL = "impersonal verb"
+"""The kind of the clues a plural or impersonal verb after the term gives: it is the object."""
 _GEN_ABL = frozenset({"gent", "ablt"})
 _NOMINATIVE = frozenset({"nomn"})
 _SUBJECT_POS = frozenset({"NOUN", "NPRO"})
@@ -80,7 +82,7 @@ def verb_evidence(
         found = _verb_before(tokens, before, language, term, subject_at)
         if found is not None:
             return found
-    after = next_word(tokens, end)
+    after = _past_adverbs(tokens, next_word(tokens, end), language)
     if (
         after is None
         or _conjoined(tokens, start, end)
@@ -90,12 +92,25 @@ def verb_evidence(
     return _verb_after(tokens[after].text, language, term)
 
 
+def _past_adverbs(tokens: list[Token], index: int | None, language: str) -> int | None:
+    """The first word at or after `index` that is not an adverb ("Вінницю знову обстріляли")."""
+    for _ in range(3):
+        if index is None or not _adverb(tokens[index].text, language):
+            return index
+        index = next_word(tokens, index + 1)
+    return index
+
+
+def _adverb(word: str, language: str) -> bool:
+    return any(p.tag.POS == "ADVB" for p in parses(word, language))
+
+
 def _opens_clause(tokens: list[Token], start: int, language: str) -> bool:
     """True when nothing but adverbs stands before the term in its clause ("Вчора Полтаву...");
     after a noun ("Командующего Черноморским флотом отправили") the term is no verb's object."""
     index = previous_word(tokens, start)
     while index is not None:
-        if not any(p.tag.POS == "ADVB" for p in parses(tokens[index].text, language)):
+        if not _adverb(tokens[index].text, language):
             return False
         index = previous_word(tokens, index)
     return True
@@ -137,8 +152,8 @@ def _verb_after(word: str, language: str, term: Term) -> list[Evidence]:
     lemma = lemma_key(parse.normal_form)
     governed = grammar_lists(language).verb_government.get(lemma) or frozenset({"accs"})
     return [
-        Evidence("impersonal verb", OBLIQUE, 3.0, lemma),
-        Evidence("verb", governed, 3.0, lemma),
+        Evidence(IMPERSONAL, OBLIQUE, 3.0, lemma),
+        Evidence(IMPERSONAL, governed, 3.0, lemma),
     ]
 
 

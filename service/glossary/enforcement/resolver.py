@@ -16,6 +16,7 @@ from dataclasses import replace
 from service.glossary.enforcement.attachment import attachment_evidence
 from service.glossary.enforcement.evidence import CaseNeed, Evidence
 from service.glossary.enforcement.government import (
+    IMPERSONAL,
     preposition_evidence,
     term_of,
     verb_evidence,
@@ -50,6 +51,9 @@ class CaseResolver:
         """What the sentence needs at tokens [start, end) for `match`'s term; `spans` are the
         glossary forms found in the translation (other terms can be a subject or a conjunct)."""
         found = self._target(tokens, start, end, match.entry.entry, spans, 0)
+        if _source_subject(match):
+            # "Zakharova said" -> "Захарова заявили": a wrong verb, not an impersonal clause.
+            found = [evidence for evidence in found if evidence.kind != IMPERSONAL]
         governed = any(evidence.governs for evidence in found)
         found += [_reweighed(evidence, governed) for evidence in match.evidence]
         return CaseNeed(tuple(found))
@@ -110,6 +114,15 @@ class CaseResolver:
         if best:
             cases = cases & best or best
         return cases or need.domain
+
+
+def _source_subject(match: TermMatch) -> bool:
+    """True when the source makes the term its clause's subject (English word order, or a
+    uk/ru form that can only be a nominative)."""
+    return any(
+        e.kind == "en-subject" or (e.kind == "source-case" and e.cases == {"nomn"})
+        for e in match.evidence
+    )
 
 
 def _reweighed(evidence: Evidence, governed: bool) -> Evidence:

@@ -20,6 +20,7 @@ EN_PREPOSITION = "en-preposition"
 _PARTICLES = frozenset({"on", "upon"})
 """After a verb, part of it ("called on Lukashenko"): the term is still the verb's object."""
 _PASSIVE_AUXILIARIES = frozenset({"be", "get"})
+_CLAUSE_CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
 
 
 def source_evidence(
@@ -112,7 +113,9 @@ def _role(tokens: list[Token], start: int, end: int, lists: GrammarLists) -> lis
         return []
     word = tokens[following]
     lemmas = english_lemmas(word.text)
-    opening = _skip_articles(tokens, previous_word(tokens, start), lists) is None
+    before = _skip_articles(tokens, previous_word(tokens, start), lists)
+    # A clause opens at the sentence, a comma, or "and"/"but" ("..., and Tykhy said so").
+    opening = before is None or tokens[before].key in _CLAUSE_CONJUNCTIONS
     if opening and ("VERB" in lemmas or "AUX" in lemmas):
         if _passive(tokens, following):
             return []  # "Poltava was hit": the translation may make it the object
