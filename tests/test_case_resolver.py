@@ -253,3 +253,31 @@ def test_weak_clues_against_a_form_are_reported_not_acted_on() -> None:
     assert result.warnings == (
         "term budanov: kept as written; genitive attribute suggest gent, not enough to change it",
     )
+
+
+def test_a_dictionary_form_the_paradigm_lacks_is_kept_not_rewritten() -> None:
+    # Suppose a compiled paradigm lacks a standard form: "Одесі" dropped from Odesa's (uk).
+    from dataclasses import replace
+
+    from service.glossary.enforcement.match import terms_of
+
+    odesa = next(e for e in entries() if e.entry.id == "odesa")
+    compiled = terms_of(odesa, "uk")
+    assert compiled is not None
+    forms = {case: form for case, form in compiled.preferred.forms.items() if form != "Одесі"}
+    lacking = replace(
+        odesa,
+        languages={
+            **odesa.languages,
+            "uk": replace(
+                compiled, preferred=replace(compiled.preferred, forms=forms, variants={})
+            ),
+        },
+    )
+    others = tuple(e for e in entries() if e.entry.id != "odesa")
+    result = enforce_rules(
+        "Sirens sounded in Odesa.", "en", "uk", draft("Сирени лунали в Одесі."), (lacking, *others)
+    )
+    assert result.text == "Сирени лунали в Одесі."
+    assert (result.reports[0].outcome, result.reports[0].method) == (KEPT, "dictionary-form")
+    assert result.reports[0].grammatical_case == "loct"

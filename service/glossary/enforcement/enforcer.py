@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from service.glossary.enforcement.locate import Located, Locator
 from service.glossary.enforcement.match import TermMatch, TermMatcher
+from service.glossary.enforcement.outcomes import doubt_warning, kept_report, term_report
 from service.glossary.enforcement.redecode import redecode
 from service.glossary.enforcement.repair import Edit, FormChooser, agreement_edits, pick_paradigm
 from service.glossary.enforcement.report import EnforcementResult, TermReport
@@ -197,22 +198,27 @@ class Enforcer:
         self, source: str, view: TranslationCheck, tools: _Tools, scoring: str | None
     ) -> Steps[_Pass]:
         """Repairs for every occurrence not already right (ties scored against `scoring`)."""
-        step = _Pass([], [_report(f, "", "", FAILED, "not-found") for f in view.findings], [], [])
+        failed = [term_report(f, "", "", FAILED, "not-found") for f in view.findings]
+        step = _Pass([], failed, [], [])
         taken = {i for f in view.findings if f.status == OK and f.span for i in _cells(f.span)}
         for index, finding in enumerate(view.findings):
             if finding.status == OK:
-                step.reports[index] = _kept(finding)
+                step.reports[index] = kept_report(finding)
                 if finding.doubted:
-                    step.warnings.append(_doubt(finding))
+                    step.warnings.append(doubt_warning(finding))
                 continue
             located = self._located(source, view, finding, tools, taken)
             if located is None:
                 step.unlocated.append(finding)
                 continue
             taken.update(range(located.start, located.end))
+            kept = tools.locator.dictionary_form(view, finding, located, tools.verifier.resolver)
+            if kept is not None:  # "у Бундестазі": right, though the paradigm lacks it
+                step.reports[index] = term_report(finding, *kept, KEPT, "dictionary-form")
+                continue
             edit = yield from self._repair(view, finding, located, tools, scoring)
             step.edits.append(edit)
-            step.reports[index] = _report(
+            step.reports[index] = term_report(
                 finding, edit.text, edit.case, REPAIRED_FORM, edit.method, edit.original
             )
         yield from self._forbidden_leftovers(view, tools, taken, step)
@@ -295,44 +301,3 @@ def apply(text: str, edits: Sequence[Edit]) -> str:
 
 def _cells(span: object) -> range:
     return range(span.start, span.end)  # type: ignore[attr-defined]
-
-
-def _report(
-    finding: Finding, form: str, case: str, outcome: str, method: str, original: str = ""
-) -> TermReport:
-    match = finding.match
-    return TermReport(
-        entry_id=match.entry.entry.id,
-        glossary_id=match.entry.glossary_id,
-        source_text=match.text,
-        source_start=match.start,
-        source_end=match.end,
-        target_text=form,
-        grammatical_case=case,
-        outcome=outcome,
-        method=method,
-        original_text=original,
-    )
-
-
-def _kept(finding: Finding) -> TermReport:
-    """A right form left as it is: its case is the best-supported of the form's cases."""
-    span = finding.span
-    cases = span.ref.cases if span is not None else ()
-    fitting = [c for c in cases if c in finding.need.domain]
-    best = finding.need.best()
-    case = ([c for c in fitting if c in best] or fitting or list(cases) or [""])[0]
-    form = " ".join(span.ref.tokens) if span is not None else ""
-    method = "match+doubt" if finding.doubted else "match"
-    return _report(finding, form, case, KEPT, method)
-
-
-def _doubt(finding: Finding) -> str:
-    """The warning for a form kept although some clues point elsewhere (never a repair: the
-    evidence was too weak or split to change a sentence that may be right)."""
-    cases = set(finding.span.ref.cases) if finding.span is not None else set()
-    wanted = "/".join(sorted(finding.need.best()))
-    return (
-        f"term {finding.match.entry.entry.id}: kept as written; {finding.need.against(cases)} "
-        f"suggest {wanted}, not enough to change it"
-    )
