@@ -17,6 +17,7 @@ IMPERSONAL = "impersonal verb"
 _GEN_ABL = frozenset({"gent", "ablt"})
 _NOMINATIVE = frozenset({"nomn"})
 _SUBJECT_POS = frozenset({"NOUN", "NPRO"})
+_NAME_GRAMMEMES = frozenset({"Surn", "Name", "Patr"})
 _GENDERS = {"masculine": "masc", "feminine": "femn", "neuter": "neut", "plural": "plur"}
 
 
@@ -89,15 +90,23 @@ def verb_evidence(
         or not _opens_clause(tokens, start, language)
     ):
         return []
-    return _verb_after(tokens[after].text, language, term)
+    return _verb_after(tokens, after, language, term, subject_at)
 
 
 def _past_adverbs(tokens: list[Token], index: int | None, language: str) -> int | None:
-    """The first word at or after `index` that is not an adverb ("Вінницю знову обстріляли")."""
+    """The first word at or after `index` past adverbs and short prepositional phrases
+    ("Вінницю знову обстріляли", "Стармеру у понеділок зателефонував")."""
+    prepositions = grammar_lists(language).prepositions
     for _ in range(3):
-        if index is None or not _adverb(tokens[index].text, language):
+        if index is None:
+            return None
+        if tokens[index].key in prepositions:
+            object_ = next_word(tokens, index + 1)
+            index = next_word(tokens, object_ + 1) if object_ is not None else None
+        elif _adverb(tokens[index].text, language):
+            index = next_word(tokens, index + 1)
+        else:
             return index
-        index = next_word(tokens, index + 1)
     return index
 
 
@@ -140,14 +149,18 @@ def _verb_before(
     return found
 
 
-def _verb_after(word: str, language: str, term: Term) -> list[Evidence]:
-    """A plural or impersonal verb right after a singular term: the term is its object."""
-    parse = _verb_parse(word, language)
-    if parse is None or term.gender in (None, "plur"):
+def _verb_after(
+    tokens: list[Token], verb: int, language: str, term: Term, subject_at: SubjectAt
+) -> list[Evidence]:
+    """The verb right after a term that opens its clause, when the term cannot be its subject:
+    a plural or impersonal verb after a singular term ("Полтаву атакували"), or a verb whose
+    subject follows it ("Стармеру зателефонував Зеленський"). The term is then its object."""
+    parse = _verb_parse(tokens[verb].text, language)
+    if parse is None or term.gender is None:
         return []
     impersonal = "Impe" in parse.tag.grammemes
-    plural = parse.tag.number == "plur" and parse.tag.POS == "VERB"
-    if not (impersonal or plural):
+    plural = term.gender != "plur" and parse.tag.number == "plur" and parse.tag.POS == "VERB"
+    if not (impersonal or plural or _subject_after(tokens, verb, parse, language, subject_at)):
         return []
     lemma = lemma_key(parse.normal_form)
     governed = grammar_lists(language).verb_government.get(lemma) or frozenset({"accs"})
@@ -155,6 +168,19 @@ def _verb_after(word: str, language: str, term: Term) -> list[Evidence]:
         Evidence(IMPERSONAL, OBLIQUE, 3.0, lemma),
         Evidence(IMPERSONAL, governed, 3.0, lemma),
     ]
+
+
+def _subject_after(
+    tokens: list[Token], verb: int, parse: Any, language: str, subject_at: SubjectAt
+) -> bool:
+    """True when the word after the verb is a nominative that agrees with it (its subject)."""
+    after = next_word(tokens, verb + 1)
+    if after is None:
+        return False
+    other = subject_at(after)
+    if other is not None:
+        return _agrees(parse, Term(other, True))
+    return _nominative_agreeing(tokens[after].text, parse, language)
 
 
 def _verb_parse(word: str, language: str) -> Any | None:
@@ -186,6 +212,9 @@ def _nominative_agreeing(word: str, verb: Any, language: str) -> bool:
     proof that the verb has its subject already.
     """
     readings = parses(word, language)
+    if word[:1].isupper():
+        # A name ("Зеленський"): its surname reading counts, not the adjective it looks like.
+        readings = [p for p in readings if _NAME_GRAMMEMES & p.tag.grammemes] or readings
     if not readings or any(p.tag.POS not in _SUBJECT_POS for p in readings):
         return False  # "Як повідомив": "як" is also a noun (yak), but first a conjunction
     if any(p.tag.case == "accs" for p in readings):

@@ -91,6 +91,9 @@ def _preposition(tokens: list[Token], start: int, lists: GrammarLists) -> list[E
             Evidence("en-phrase", frozenset(lists.phrase_case_hints[phrase]), 3.0, " ".join(phrase))
         ]
     cases = lists.case_hints.get(word)
+    if word in lists.noun_prepositions:
+        after_noun = earlier is not None and _noun_only(tokens[earlier].text)
+        cases = lists.noun_prepositions[word] if after_noun else lists.verb_prepositions.get(word)
     if cases is None:
         return []
     if word in lists.genitive_prepositions:
@@ -168,6 +171,12 @@ def _passive(tokens: list[Token], verb: int) -> bool:
             return False
         index = next_word(tokens, index + 1)
     return False
+
+
+def _noun_only(word: str) -> bool:
+    """True for a word lemminflect reads only as a noun ("statement", not "signed")."""
+    lemmas = english_lemmas(word)
+    return "NOUN" in lemmas and not {"VERB", "AUX", "ADJ"} & set(lemmas)
 
 
 def _skip_articles(tokens: list[Token], index: int | None, lists: GrammarLists) -> int | None:

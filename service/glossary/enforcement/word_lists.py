@@ -33,6 +33,10 @@ class GrammarLists:
     phrase_case_hints: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     """Source words before a term ("according", "to") -> the target cases they suggest."""
     genitive_prepositions: frozenset[str] = frozenset()
+    noun_prepositions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """English prepositions whose hint holds after a noun ("an attack on", "a statement by")."""
+    verb_prepositions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The same prepositions' hint after anything else ("signed by")."""
     determiners: frozenset[str] = frozenset()
     object_verbs: frozenset[str] = frozenset()
     """English verb lemmas whose direct object is often a name: a term after one is an object."""
@@ -70,6 +74,16 @@ def grammar_lists(language: str) -> GrammarLists:
             for phrase in group
         },
         genitive_prepositions=frozenset(words(table, "genitive_prepositions")),
+        noun_prepositions={
+            word: cases
+            for cases, group in case_groups(table, "noun_prepositions")
+            for word in group
+        },
+        verb_prepositions={
+            word: cases
+            for cases, group in case_groups(table, "verb_prepositions")
+            for word in group
+        },
         determiners=frozenset(words(table, "determiners")),
         object_verbs=frozenset(words(table, "object_verbs")),
         recipient_verbs=frozenset(words(table, "recipient_verbs")),
