@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from service.glossary.analyzers import analyzer, english_lemmas
-from service.glossary.enforcement.grammar import lemma_key
+from service.glossary.enforcement.readings import lemma_key
 from service.glossary.enforcement.word_lists import grammar_lists, in_any_language
 from service.glossary.language_data import case_groups, read_language_file
 from service.glossary.model import CASES

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from service.glossary.enforcement.evidence import ALL_CASES, Evidence
 from service.glossary.enforcement.government import Term, governing_cases
-from service.glossary.enforcement.grammar import lemma_key, parses
+from service.glossary.enforcement.readings import lemma_key, parses
 from service.glossary.enforcement.tokens import Token, next_word, previous_word
 from service.glossary.enforcement.word_lists import grammar_lists, in_any_language
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.glossary.enforcement.evidence import OBLIQUE, Evidence
-from service.glossary.enforcement.grammar import lemma_key, parses
+from service.glossary.enforcement.readings import lemma_key, parses
 from service.glossary.enforcement.tokens import Token, next_word, previous_word
 from service.glossary.enforcement.word_lists import grammar_lists, in_any_language
 

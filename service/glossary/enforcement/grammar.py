@@ -1,22 +1,47 @@
-"""pymorphy3 readings of target and source words, and past-tense verb agreement."""
+"""What the words around a term say about it, for callers outside enforcement (the consistency
+stage): the governing preposition's cases, the source's hints, and past-verb agreement.
+
+Enforcement itself weighs every clue (`resolver.CaseResolver`); these are the plain views of it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from service.glossary.analyzers import analyzer
+from service.glossary.enforcement.evidence import CaseNeed
+from service.glossary.enforcement.government import preposition_evidence, term_of
+from service.glossary.enforcement.readings import parses
+from service.glossary.enforcement.source_evidence import HINT_KINDS, hint_cases, source_evidence
+from service.glossary.enforcement.tokens import Token
+
+__all__ = ["Constraint", "agree_verb", "context_constraint", "parses", "source_hints"]
 
 
-def parses(word: str, language: str) -> list[Any]:
-    """pymorphy3 parses of `word` (uk/ru); an empty list for other languages."""
-    if language not in ("uk", "ru"):
-        return []
-    return list(analyzer(language).parse(word))
+@dataclass(frozen=True)
+class Constraint:
+    """Cases the target context allows for a term, and why (None: the context says nothing)."""
+
+    allowed: frozenset[str] | None = None
+    reason: str = ""
+    preferred: tuple[str, ...] = ()
 
 
-def lemma_key(normal_form: str) -> str:
-    """A pymorphy3 lemma as the word lists spell it: with ' (the dictionary has ’ as well)."""
-    return normal_form.replace("\u2019", "'").replace("\u02bc", "'")
+def context_constraint(
+    tokens: list[Token], start: int, end: int, language: str, *, animate: bool
+) -> Constraint:
+    """The cases the preposition before token `start` allows (and prefers) for a term."""
+    gender = None
+    need = CaseNeed(tuple(preposition_evidence(tokens, start, language, term_of(gender, animate))))
+    if need.allowed is None:
+        return Constraint()
+    word = next(e.word for e in need.evidence if e.governs)
+    return Constraint(need.allowed, f"preposition {word}", tuple(sorted(need.best())))
+
+
+def source_hints(tokens: list[Token], start: int, end: int, language: str) -> tuple[str, ...]:
+    """Target cases the source's prepositions and possessive suggest ("in X" -> loct)."""
+    found = source_evidence(tokens, start, end, language, ())
+    return hint_cases(e for e in found if e.kind in HINT_KINDS)
 
 
 def agree_verb(word: str, gender: str, language: str) -> str | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from service.glossary.enforcement.grammar import parses
 from service.glossary.enforcement.match import PROPER_KINDS, FormIndex, Span, select
+from service.glossary.enforcement.readings import parses
 from service.glossary.enforcement.repair import all_forms, similarity
 from service.glossary.enforcement.resolver import CaseResolver
 from service.glossary.enforcement.tokens import (

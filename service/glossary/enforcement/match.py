@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from service.glossary.enforcement.evidence import Evidence
-from service.glossary.enforcement.grammar import parses
-from service.glossary.enforcement.source_evidence import source_evidence
+from service.glossary.enforcement.readings import parses
+from service.glossary.enforcement.source_evidence import HINT_KINDS, hint_cases, source_evidence
 from service.glossary.enforcement.tokens import (
     Token,
     next_word,
@@ -17,10 +17,9 @@ from service.glossary.enforcement.tokens import (
     tokenize,
 )
 from service.glossary.enforcement.word_lists import in_any_language
-from service.glossary.model import CASES, CompiledEntry, CompiledTerms
+from service.glossary.model import CompiledEntry, CompiledTerms
 
 PROPER_KINDS = frozenset({"person", "place", "organization"})
-_HINT_KINDS = ("en-preposition", "en-phrase", "en-genitive", "en-possessive")
 ACCEPTED = "accepted"
 FORBIDDEN = "forbidden"
 
@@ -64,6 +63,8 @@ class TermMatch:
     text: str
     cases: tuple[str, ...] = ()
     """Cases the source form can stand for (uk/ru sources)."""
+    hints: tuple[str, ...] = ()
+    """Target cases the source context suggests ("in X" -> loct, "X's" -> gent)."""
     evidence: tuple[Evidence, ...] = ()
     """What the source says about the target case: the form's own case (uk/ru), English
     prepositions ("in X" -> loct, "X's" -> gent) and the term's role in its clause."""
@@ -72,12 +73,6 @@ class TermMatch:
     partner: tuple[int, bool] | None = None
     """Another term joined to this one by a conjunction: (its entry position, True when this
     term comes first), to place this term next to the partner's translation."""
-
-    @property
-    def hints(self) -> tuple[str, ...]:
-        """Target cases the source's prepositions and possessive suggest, in CASES order."""
-        cases = {c for e in self.evidence if e.kind.startswith(_HINT_KINDS) for c in e.cases}
-        return tuple(case for case in CASES if case in cases)
 
 
 def plain_case(case: str) -> str:
@@ -256,6 +251,7 @@ class TermMatcher:
                     end=end,
                     text=source[start:end],
                     cases=cases,
+                    hints=hint_cases(e for e in evidence if e.kind in HINT_KINDS),
                     evidence=evidence,
                     relative_position=before / words,
                     partner=_partner(tokens, span, spans),

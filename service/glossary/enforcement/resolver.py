@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from service.glossary.enforcement.attachment import attachment_evidence
-from service.glossary.enforcement.evidence import CaseNeed, Evidence
+from service.glossary.enforcement.evidence import ALL_CASES, CaseNeed, Evidence
 from service.glossary.enforcement.government import (
     IMPERSONAL,
     preposition_evidence,
@@ -55,7 +55,7 @@ class CaseResolver:
             # "Zakharova said" -> "Захарова заявили": a wrong verb, not an impersonal clause.
             found = [evidence for evidence in found if evidence.kind != IMPERSONAL]
         governed = any(evidence.governs for evidence in found)
-        found += [_reweighed(evidence, governed) for evidence in match.evidence]
+        found += [_reweighed(evidence, governed) for evidence in _source_clues(match)]
         return CaseNeed(tuple(found))
 
     def _target(
@@ -116,12 +116,25 @@ class CaseResolver:
         return cases or need.domain
 
 
+def _source_clues(match: TermMatch) -> tuple[Evidence, ...]:
+    """The match's source clues; for a match made without them (the consistency stage builds
+    its own), its plain source cases and hints."""
+    if match.evidence:
+        return match.evidence
+    found = []
+    if match.cases and set(match.cases) != ALL_CASES:
+        found.append(Evidence("source-case", frozenset(match.cases), 3.0))
+    if match.hints:
+        found.append(Evidence(EN_PREPOSITION, frozenset(match.hints), 3.0))
+    return tuple(found)
+
+
 def _source_subject(match: TermMatch) -> bool:
     """True when the source makes the term its clause's subject (English word order, or a
     uk/ru form that can only be a nominative)."""
     return any(
         e.kind == "en-subject" or (e.kind == "source-case" and e.cases == {"nomn"})
-        for e in match.evidence
+        for e in _source_clues(match)
     )
 
 

@@ -7,20 +7,29 @@ after a transitive verb is its object, a name opening the sentence before its ve
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from service.glossary.analyzers import english_lemmas, english_participle
 from service.glossary.enforcement.evidence import ALL_CASES, OBLIQUE, Evidence
-from service.glossary.enforcement.grammar import lemma_key, parses
+from service.glossary.enforcement.readings import lemma_key, parses
 from service.glossary.enforcement.tokens import Token, next_word, previous_word
 from service.glossary.enforcement.word_lists import GrammarLists, grammar_lists, in_any_language
+from service.glossary.model import CASES
 
+HINT_KINDS = ("en-preposition", "en-phrase", "en-genitive", "en-possessive", "source-direction")
+"""The clues that are a preposition's or the possessive's hint (not the form's own case)."""
 EN_PREPOSITION = "en-preposition"
 """The kind of an English preposition's hint: strong only where the translation has one too."""
 _PARTICLES = frozenset({"on", "upon"})
 """After a verb, part of it ("called on Lukashenko"): the term is still the verb's object."""
 _PASSIVE_AUXILIARIES = frozenset({"be", "get"})
 _CLAUSE_CONJUNCTIONS = frozenset({"and", "but", "or", "while", "as"})
+
+
+def hint_cases(evidence: Iterable[Evidence]) -> tuple[str, ...]:
+    """The cases `evidence` points to, in CASES order."""
+    cases = {case for clue in evidence for case in clue.cases}
+    return tuple(case for case in CASES if case in cases)
 
 
 def source_evidence(
