@@ -32,7 +32,7 @@ DEMO = ROOT / "models" / "demo" / "tlumach-demo"
 # On the demo model this sentence loses both names: enforcement re-decodes with Житомир forced as
 # a target prefix (checked by the batch counters below). The case of the forced name is clear
 # from the sentence (the object of "атакували"), so no score is needed: scores under concurrent
-# load are driven by `test_many_scored_ties_share_the_batcher` instead.
+# load are driven by tests/test_scored_ties.py instead.
 GLOSSARY_SENTENCE = "Russian drones attacked Hostomel and Zhytomyr overnight."
 PLAIN_SENTENCE = "Президент заявив, що переговори продовжаться наступного тижня."
 
@@ -117,41 +117,6 @@ async def test_many_glossary_repairs_never_wedge_the_server(demo_server: Running
         assert {t.entry_id for t in result.terms} == {"hostomel", "zhytomyr"}
     grown = demo_server.sample("tlumach_batches_total", {"pair": "en-uk", "op": "prefix"})
     assert grown - before["prefix"] > 0, "the glossary calls must have needed prefix batches"
-
-
-# --- Scored ties of many calls share the batcher -------------------------------------------
-
-
-async def test_many_scored_ties_share_the_batcher(term_model: Engine) -> None:
-    """ "на Одеса" with no clue to accusative or locative: each call asks the model to score
-    both; 32 at once go through one real batcher while an unrelated decode still answers."""
-    metrics = Metrics(CollectorRegistry(), process=False)
-    leg = engine_leg(term_model, "en-uk")
-    batcher = leg_batcher(leg, BatchLimits(max_delay_s=0.01), metrics)
-    batcher.start()
-    translator = RouteTranslator(Route("en-uk", (leg,)), {"en-uk": batcher})
-    executor = ThreadPoolExecutor(2)
-
-    async def tie() -> EnforcementResult:
-        steps = Enforcer().enforce(
-            "Shelling on Odesa.", "en", "uk", draft("Обстріли на Одеса."), entries(), model=True
-        )
-        return await drive(steps, CallAnswerer(translator, BatchOptions(), None), executor)
-
-    ties = [asyncio.ensure_future(tie()) for _ in range(32)]
-    [[unrelated]] = await asyncio.wait_for(
-        translator.translate(["Residents left."], BatchOptions()), 30
-    )
-    results = await asyncio.wait_for(asyncio.gather(*ties), 60)
-    await batcher.stop()
-    assert unrelated.text
-    assert {r.text for r in results} <= {"Обстріли на Одесу.", "Обстріли на Одесі."}
-    assert all(r.reports[0].method == "wrong-case+model-score" for r in results)
-    scored = metrics.registry.get_sample_value(
-        "tlumach_batches_total", {"pair": "en-uk", "op": "score"}
-    )
-    assert scored is not None
-    assert scored > 0, "every tie was scored by the model, through the batcher"
 
 
 # --- Repairs of a call that gave up are never decoded -------------------------------------
