@@ -101,6 +101,12 @@ class Metrics:
             ("pair", "outcome"),
             registry=registry,
         )
+        self.glossary_errors = Counter(
+            "tlumach_glossary_enforcement_errors_total",
+            "Sentences whose glossary enforcement raised: the model's text was returned instead.",
+            ("pair",),
+            registry=registry,
+        )
         self.language_guard = Counter(
             "tlumach_language_guard_events_total",
             "Target-language guard events: fired, repaired by re-decoding, failed.",

@@ -33,7 +33,8 @@ from tests.support.model_path import engine_leg
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "models" / "demo" / "tlumach-demo"
 # On the demo model this sentence loses both names: enforcement re-decodes with Житомир forced as
-# a target prefix and scores candidate forms (checked by the batch counters below).
+# a target prefix, and the edited sentence is scored again for its result (checked by the batch
+# counters below).
 GLOSSARY_SENTENCE = "Russian drones attacked Hostomel and Zhytomyr overnight."
 PLAIN_SENTENCE = "Президент заявив, що переговори продовжаться наступного тижня."
 
@@ -72,7 +73,10 @@ async def demo_server(
     models = tmp_path / "models"
     shutil.copytree(DEMO, models / "demo" / DEMO.name)
     running = await start_server(
-        settings_for(models, glossaries_dir=ROOT / "glossaries", inter_threads=2)
+        # The cache off: each of the identical calls must do its own repairs.
+        settings_for(
+            models, glossaries_dir=ROOT / "glossaries", inter_threads=2, sentence_cache_size=0
+        )
     )
     yield running
     await running.channel.close()

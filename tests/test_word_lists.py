@@ -7,6 +7,8 @@ from importlib import resources
 import pytest
 import yaml
 
+from service.glossary.analyzers import analyzer, english_lemmas
+from service.glossary.enforcement.readings import lemma_key
 from service.glossary.enforcement.word_lists import grammar_lists, in_any_language
 from service.glossary.language_data import case_groups, read_language_file
 from service.glossary.model import CASES
@@ -57,3 +59,47 @@ def test_a_malformed_or_missing_file_fails_loudly() -> None:
         read_language_file("service.glossary.paradigms", "en")
     packaged = resources.files("service.glossary.enforcement").joinpath("data", "uk.yaml")
     assert isinstance(yaml.safe_load(packaged.read_text(encoding="utf-8")), dict)
+
+
+@pytest.mark.parametrize("language", INFLECTED_LANGUAGES)
+def test_every_governing_verb_is_a_verb_lemma_of_the_dictionary(language: str) -> None:
+    """A misspelt or non-verb entry would silently never match (pymorphy3 lemmas are looked up)."""
+    lists = grammar_lists(language)
+    assert len(lists.verb_government) > 300, "news prose needs a few hundred verbs"
+    unknown = [
+        verb
+        for verb in lists.verb_government
+        if not any(
+            lemma_key(p.normal_form) == verb and p.tag.POS in ("VERB", "INFN")
+            for p in analyzer(language).parse(verb)
+        )
+    ]
+    assert not unknown, f"{language}: not verb lemmas of pymorphy3's dictionary: {unknown}"
+    assert lists.verb_government["подякувати" if language == "uk" else "поблагодарить"] == (
+        frozenset({"datv"}) if language == "uk" else frozenset({"accs"})
+    )
+
+
+@pytest.mark.parametrize("language", INFLECTED_LANGUAGES)
+def test_every_title_is_a_noun_the_dictionary_knows(language: str) -> None:
+    known = [
+        title
+        for title in grammar_lists(language).titles
+        if any(
+            lemma_key(p.normal_form) == title and p.tag.POS in ("NOUN", "ADJF") and p.is_known
+            for p in analyzer(language).parse(title)
+        )
+    ]
+    missing = sorted(set(grammar_lists(language).titles) - set(known))
+    assert not missing, f"{language}: titles the dictionary does not know as nouns: {missing}"
+
+
+def test_every_english_object_verb_is_a_verb_lemminflect_knows() -> None:
+    import lemminflect
+
+    lists = grammar_lists("en")
+    verbs = lists.object_verbs | lists.recipient_verbs
+    assert lists.recipient_verbs <= lists.object_verbs | lists.recipient_verbs
+    unknown = sorted(v for v in verbs if not lemminflect.getAllInflections(v, upos="VERB"))
+    assert not unknown, f"not verbs to lemminflect: {unknown}"
+    assert english_lemmas("thanked")["VERB"] == ("thank",)

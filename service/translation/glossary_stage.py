@@ -8,11 +8,12 @@ import hashlib
 import json
 import logging
 import time
+import traceback
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
-from service.errors import GlossaryError, InvalidArgumentError, NotFoundError
+from service.errors import GlossaryError, InvalidArgumentError, NotFoundError, TlumachError
 from service.glossary.enforcement.enforcer import Enforcer
 from service.glossary.enforcement.match import TermMatch
 from service.glossary.enforcement.report import EnforcementResult, TermReport
@@ -26,6 +27,7 @@ from service.metrics import Metrics
 from service.translation.batcher import BatchOptions
 from service.translation.request import TranslationOptions, TranslationRequest
 from service.translation.routes import CallAnswerer, RouteTranslator
+from service.vocab import FAILED
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +157,9 @@ class GlossaryStage:
         indices = list(sentences.matches)
         results = await asyncio.gather(
             *(
-                self._enforce_one(translator, sentences, hypotheses, i, entries, options, deadline)
+                self._enforce_or_keep(
+                    translator, sentences, hypotheses, i, entries, options, deadline
+                )
                 for i in indices
             )
         )
@@ -209,6 +213,43 @@ class GlossaryStage:
         for index, [hyps] in zip(wrong, widened, strict=True):
             hypotheses[index] = list(hyps)
 
+    async def _enforce_or_keep(
+        self,
+        translator: RouteTranslator,
+        sentences: Sentences,
+        hypotheses: list[list[Hypothesis]],
+        index: int,
+        entries: Sequence[CompiledEntry],
+        options: TranslationOptions,
+        deadline: float | None,
+    ) -> EnforcementResult:
+        """The enforced sentence, or, when enforcement raises, the model's text as it was.
+
+        One sentence a rule cannot handle (pymorphy3 raised ValueError on a plural subject) must
+        not fail a request of many texts: its terms are reported failed and the caller is told.
+        Domain errors (a deadline, a full queue) still end the request as they should.
+        """
+        try:
+            return await self._enforce_one(
+                translator, sentences, hypotheses, index, entries, options, deadline
+            )
+        except TlumachError:
+            raise
+        except Exception as error:  # anything else is our fault in one sentence, never the caller's
+            # The type and the place, not the message or a traceback: either may quote a word.
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            logger.error(
+                "glossary enforcement failed on one sentence (pair %s, %d terms): %s at %s:%d; "
+                "the model's text is returned",
+                translator.route.pair,
+                len(sentences.matches[index]),
+                type(error).__name__,
+                where.filename,
+                where.lineno or 0,
+            )
+            self._metrics.glossary_errors.labels(translator.route.pair).inc()
+            return _unenforced(hypotheses[index][0].text, sentences.matches[index])
+
     async def _enforce_one(
         self,
         translator: RouteTranslator,
@@ -237,6 +278,26 @@ class GlossaryStage:
         self._metrics.stage_duration.labels("glossary", pair).observe(elapsed)
         for report in reports:
             self._metrics.glossary_terms.labels(pair, report.outcome).inc()
+
+
+def _unenforced(text: str, matches: Sequence[TermMatch]) -> EnforcementResult:
+    """The model's text with every term reported failed, for a sentence enforcement gave up on."""
+    reports = tuple(
+        TermReport(
+            entry_id=match.entry.entry.id,
+            glossary_id=match.entry.glossary_id,
+            source_text=match.text,
+            source_start=match.start,
+            source_end=match.end,
+            target_text="",
+            grammatical_case="",
+            outcome=FAILED,
+            method="error",
+        )
+        for match in matches
+    )
+    warning = "glossary enforcement failed on a sentence: its terms were left as translated"
+    return EnforcementResult(text, reports, (warning,))
 
 
 def inline_digest(entries: Sequence[Entry]) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from service.glossary.enforcement.locate import Located, Locator
 from service.glossary.enforcement.match import TermMatch, TermMatcher
+from service.glossary.enforcement.outcomes import doubt_warning, kept_report, term_report
 from service.glossary.enforcement.redecode import redecode
 from service.glossary.enforcement.repair import Edit, FormChooser, agreement_edits, pick_paradigm
 from service.glossary.enforcement.report import EnforcementResult, TermReport
@@ -16,12 +17,12 @@ from service.glossary.enforcement.steps import Steps
 from service.glossary.enforcement.tokens import matching_form
 from service.glossary.enforcement.verify import (
     HOMOGLYPH,
+    NAME_PARTS,
     OK,
     WRONG_CASE,
     Finding,
     TranslationCheck,
     Verifier,
-    constraint_for,
 )
 from service.glossary.model import CompiledEntry
 from service.hypothesis import Hypothesis
@@ -203,20 +204,27 @@ class Enforcer:
         self, source: str, view: TranslationCheck, tools: _Tools, scoring: str | None
     ) -> Steps[_Pass]:
         """Repairs for every occurrence not already right (ties scored against `scoring`)."""
-        step = _Pass([], [_report(f, "", "", FAILED, "not-found") for f in view.findings], [], [])
+        failed = [term_report(f, "", "", FAILED, "not-found") for f in view.findings]
+        step = _Pass([], failed, [], [])
         taken = {i for f in view.findings if f.status == OK and f.span for i in _cells(f.span)}
         for index, finding in enumerate(view.findings):
             if finding.status == OK:
-                step.reports[index] = _kept(finding)
+                step.reports[index] = kept_report(finding)
+                if finding.doubted:
+                    step.warnings.append(doubt_warning(finding))
                 continue
             located = self._located(source, view, finding, tools, taken)
             if located is None:
                 step.unlocated.append(finding)
                 continue
             taken.update(range(located.start, located.end))
+            kept = tools.locator.dictionary_form(view, finding, located, tools.verifier.resolver)
+            if kept is not None:  # "у Бундестазі": right, though the paradigm lacks it
+                step.reports[index] = term_report(finding, *kept, KEPT, "dictionary-form")
+                continue
             edit = yield from self._repair(view, finding, located, tools, scoring)
             step.edits.append(edit)
-            step.reports[index] = _report(
+            step.reports[index] = term_report(
                 finding, edit.text, edit.case, REPAIRED_FORM, edit.method, edit.original
             )
         yield from self._forbidden_leftovers(view, tools, taken, step)
@@ -230,6 +238,8 @@ class Enforcer:
             return Located(span.start, span.end, "homoglyph", span.ref.cases, span.ref.paradigm)
         if finding.status == WRONG_CASE and span is not None:
             return Located(span.start, span.end, "wrong-case", (), span.ref.paradigm)
+        if finding.status == NAME_PARTS and span is not None:
+            return Located(span.start, span.end, "name-parts", (), span.ref.paradigm)
         return tools.locator.locate(view, finding, taken, source)
 
     def _repair(
@@ -249,10 +259,10 @@ class Enforcer:
         paradigm = pick_paradigm(
             finding.match.entry, language, matching_form(wrong), located.paradigm
         )
-        constraint = finding.constraint
-        if finding.status != WRONG_CASE:
-            constraint = constraint_for(
-                view.tokens, finding.match, located.start, located.end, language
+        need = finding.need
+        if finding.status not in (WRONG_CASE, NAME_PARTS):
+            need = tools.verifier.resolver.need(
+                view.tokens, located.start, located.end, finding.match, view.accepted
             )
 
         def render(form: str) -> str:
@@ -261,7 +271,7 @@ class Enforcer:
         form, case, how = yield from self._chooser.choose(
             finding,
             paradigm,
-            constraint,
+            need,
             matching_form(wrong),
             located.wrong_cases,
             render,
@@ -297,32 +307,3 @@ def apply(text: str, edits: Sequence[Edit]) -> str:
 
 def _cells(span: object) -> range:
     return range(span.start, span.end)  # type: ignore[attr-defined]
-
-
-def _report(
-    finding: Finding, form: str, case: str, outcome: str, method: str, original: str = ""
-) -> TermReport:
-    match = finding.match
-    return TermReport(
-        entry_id=match.entry.entry.id,
-        glossary_id=match.entry.glossary_id,
-        source_text=match.text,
-        source_start=match.start,
-        source_end=match.end,
-        target_text=form,
-        grammatical_case=case,
-        outcome=outcome,
-        method=method,
-        original_text=original,
-    )
-
-
-def _kept(finding: Finding) -> TermReport:
-    span = finding.span
-    cases = span.ref.cases if span is not None else ()
-    allowed = finding.constraint.allowed
-    fitting = [c for c in cases if allowed is None or c in allowed]
-    preferred = [c for c in fitting if c in finding.match.cases or c in finding.match.hints]
-    case = (preferred or fitting or list(cases) or [""])[0]
-    form = " ".join(span.ref.tokens) if span is not None else ""
-    return _report(finding, form, case, KEPT, "match")

@@ -1,19 +1,20 @@
-"""What the words around a term say about its case: government, coordination, source hints."""
+"""What the words around a term say about it, for callers outside enforcement (the consistency
+stage): the governing preposition's cases, the source's hints, and past-verb agreement.
+
+Enforcement itself weighs every clue (`resolver.CaseResolver`); these are the plain views of it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from service.glossary.analyzers import analyzer
-from service.glossary.enforcement.tokens import Token, next_word, previous_word
-from service.glossary.enforcement.word_lists import grammar_lists, in_any_language
-from service.glossary.model import CASES
+from service.glossary.enforcement.evidence import CaseNeed
+from service.glossary.enforcement.government import preposition_evidence, term_of
+from service.glossary.enforcement.readings import parses
+from service.glossary.enforcement.source_evidence import HINT_KINDS, hint_cases, source_evidence
+from service.glossary.enforcement.tokens import Token
 
-_ALL = frozenset(CASES)
-# The object of "з"/"с" before a person is more likely "with" (instrumental) than "from".
-_GEN_ABL = frozenset({"gent", "ablt"})
-# The language's prepositions, verbs and hints are data: data/<language>.yaml (word_lists.py).
+__all__ = ["Constraint", "agree_verb", "context_constraint", "parses", "source_hints"]
 
 
 @dataclass(frozen=True)
@@ -25,98 +26,22 @@ class Constraint:
     preferred: tuple[str, ...] = ()
 
 
-def parses(word: str, language: str) -> list[Any]:
-    """pymorphy3 parses of `word` (uk/ru); an empty list for other languages."""
-    if language not in ("uk", "ru"):
-        return []
-    return list(analyzer(language).parse(word))
-
-
 def context_constraint(
     tokens: list[Token], start: int, end: int, language: str, *, animate: bool
 ) -> Constraint:
-    """What the words before token `start` (and after `end`) allow for the term's case."""
-    before = previous_word(tokens, start)
-    if before is None:
+    """The cases the preposition before token `start` allows (and prefers) for a term."""
+    gender = None
+    need = CaseNeed(tuple(preposition_evidence(tokens, start, language, term_of(gender, animate))))
+    if need.allowed is None:
         return Constraint()
-    word = tokens[before].key
-    governed = grammar_lists(language).prepositions.get(word)
-    if governed is not None:
-        preferred = ("ablt",) if governed == _GEN_ABL and animate else ()
-        return Constraint(governed, f"preposition {word}", preferred)
-    if word in in_any_language().conjunctions:
-        return _coordination(tokens, before, end, language)
-    return _verb_constraint(word, language)
-
-
-def _verb_constraint(word: str, language: str) -> Constraint:
-    copulas, dative_verbs = in_any_language().copulas, grammar_lists(language).dative_verbs
-    for parse in parses(word, language):
-        if parse.tag.POS not in ("VERB", "INFN") or parse.normal_form in copulas:
-            continue
-        dative = parse.normal_form in dative_verbs
-        # ru tags infinitives INFN; the uk dictionary tags them VERB with an "infn" grammeme.
-        if parse.tag.POS == "INFN" or "infn" in parse.tag.grammemes:
-            # An infinitive has no subject: a nominative after it is a pasted form.
-            allowed = frozenset({"datv"}) if dative else _ALL - {"nomn"}
-            return Constraint(allowed, f"infinitive {parse.normal_form}")
-        if dative:
-            return Constraint(frozenset({"datv", "nomn"}), f"verb {parse.normal_form}", ("datv",))
-    return Constraint()
-
-
-def _coordination(tokens: list[Token], conjunction: int, end: int, language: str) -> Constraint:
-    """`X і Y`: Y takes the case of X, when X is an oblique noun and Y is no clause's subject."""
-    first = previous_word(tokens, conjunction)
-    after = next_word(tokens, end)
-    if first is None or (after is not None and _is_finite_verb(tokens[after].text, language)):
-        return Constraint()
-    cases = {
-        str(parse.tag.case)
-        for parse in parses(tokens[first].text, language)
-        if parse.tag.POS == "NOUN" and parse.tag.case in _ALL
-    }
-    if not cases or "nomn" in cases:
-        return Constraint()
-    return Constraint(frozenset(cases), "coordination")
-
-
-def _is_finite_verb(word: str, language: str) -> bool:
-    return any(parse.tag.POS == "VERB" for parse in parses(word, language))
-
-
-def genitive_attribute(tokens: list[Token], start: int, language: str) -> bool:
-    """True when the word before `start` is a noun a genitive can depend on (not "місто")."""
-    before = previous_word(tokens, start)
-    if before is None:
-        return False
-    found = parses(tokens[before].text, language)
-    if (
-        not found
-        or found[0].tag.POS != "NOUN"
-        or found[0].normal_form in in_any_language().classifiers
-    ):
-        return False
-    return not {"Name", "Surn"} & found[0].tag.grammemes
+    word = next(e.word for e in need.evidence if e.governs)
+    return Constraint(need.allowed, f"preposition {word}", tuple(sorted(need.best())))
 
 
 def source_hints(tokens: list[Token], start: int, end: int, language: str) -> tuple[str, ...]:
-    """Cases the source context suggests for the target (English prepositions, possessives)."""
-    after = end if end < len(tokens) else None
-    if language == "en" and after is not None and tokens[after].text == "'s":
-        return ("gent",)
-    lists = grammar_lists(language)
-    before = previous_word(tokens, start)
-    if before is not None and tokens[before].key in lists.articles:
-        before = previous_word(tokens, before)
-    if before is None:
-        return ()
-    word = tokens[before].key
-    if language == "en":
-        earlier = previous_word(tokens, before)
-        phrase = (tokens[earlier].key if earlier is not None else "", word)
-        return lists.phrase_case_hints.get(phrase, lists.case_hints.get(word, ()))
-    return ("accs",) if word in in_any_language().directional_prepositions else ()
+    """Target cases the source's prepositions and possessive suggest ("in X" -> loct)."""
+    found = source_evidence(tokens, start, end, language, ())
+    return hint_cases(e for e in found if e.kind in HINT_KINDS)
 
 
 def agree_verb(word: str, gender: str, language: str) -> str | None:

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from service.glossary.enforcement.grammar import parses
 from service.glossary.enforcement.match import PROPER_KINDS, FormIndex, Span, select
+from service.glossary.enforcement.readings import parses
 from service.glossary.enforcement.repair import all_forms, similarity
-from service.glossary.enforcement.tokens import Token, next_word, previous_word, tokenize
+from service.glossary.enforcement.resolver import CaseResolver
+from service.glossary.enforcement.tokens import (
+    Token,
+    next_word,
+    phrase_tokens,
+    previous_word,
+    tokenize,
+)
 from service.glossary.enforcement.verify import Finding, TranslationCheck
 from service.glossary.enforcement.word_lists import grammar_lists, in_any_language
-from service.glossary.model import CompiledEntry
+from service.glossary.model import CASES, CompiledEntry
 
 FUZZY_THRESHOLD = 0.6
 OTHER_LANGUAGE = {"uk": "ru", "ru": "uk"}
@@ -75,6 +82,29 @@ class Locator:
             if closeness(start, end) > best_score:
                 best, best_score = (start, end), closeness(start, end)
         return replace(located, start=best[0], end=best[1])
+
+    def dictionary_form(
+        self, view: TranslationCheck, finding: Finding, located: Located, resolver: CaseResolver
+    ) -> tuple[str, str] | None:
+        """(text, case) of a fuzzy span that is the dictionary's own form of the term, in a case
+        the sentence allows: a standard variant the compiled paradigm lacks ("у Бундестазі",
+        "Нову Каховку"), to be kept rather than "repaired" into another form of that case."""
+        if located.method != "fuzzy":
+            return None
+        words = view.tokens[located.start : located.end]
+        for term in finding.match.entry.entry.terms.get(self.language, ()):
+            parts = phrase_tokens(term, self.language)
+            cases = (
+                _shared_cases(words, parts, self.language) if len(parts) == len(words) else set()
+            )
+            need = resolver.need(
+                view.tokens, located.start, located.end, finding.match, view.accepted
+            )
+            if cases and not need.rules_out(cases):
+                fitting = [c for c in CASES if c in cases and c in need.domain]
+                text = view.text[words[0].start : words[-1].end]
+                return text, (fitting or sorted(cases))[0]
+        return None
 
     def _locate(
         self, view: TranslationCheck, finding: Finding, taken: set[int], source: str
@@ -145,7 +175,9 @@ class Locator:
                 return None
             token = view.tokens[index]
             if token.text[:1].isupper() and _looks_proper(token, self.language):
-                return Located(index, index + 1, "coordination")
+                # "Литва и Эстония" for Latvia: the wrong name stands in the case the slot needs.
+                cases = _noun_cases(token.text, self.language)
+                return Located(index, index + 1, "coordination", cases, evidence=3.0)
         return None
 
     def _fuzzy(self, view: TranslationCheck, finding: Finding, taken: set[int]) -> Located | None:
@@ -218,6 +250,26 @@ def _looks_proper(token: Token, language: str) -> bool:
         return True
     found = parses(token.text, language)
     return not found or found[0].tag.POS == "NOUN" or not found[0].is_known
+
+
+def _noun_cases(word: str, language: str) -> tuple[str, ...]:
+    """The cases of `word` read as a noun (known words only: a guess says nothing)."""
+    found = [p for p in parses(word, language) if p.tag.POS == "NOUN" and p.is_known]
+    return tuple(dict.fromkeys(str(p.tag.case) for p in found if p.tag.case))
+
+
+def _shared_cases(words: Sequence[Token], parts: Sequence[str], language: str) -> set[str]:
+    """The cases in which every word is a known form of the lexeme of the term's word there."""
+    shared: set[str] | None = None
+    for word, part in zip(words, parts, strict=True):
+        lemmas = {p.normal_form for p in parses(part, language) if p.is_known}
+        cases = {
+            str(p.tag.case)
+            for p in parses(word.text, language)
+            if p.is_known and p.normal_form in lemmas and p.tag.case in CASES
+        }
+        shared = cases if shared is None else shared & cases
+    return shared or set()
 
 
 def _overlaps(span: Span, cells: set[int]) -> bool:

@@ -6,7 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from service.glossary.enforcement.grammar import parses, source_hints
+from service.glossary.enforcement.evidence import Evidence
+from service.glossary.enforcement.readings import parses
+from service.glossary.enforcement.source_evidence import HINT_KINDS, hint_cases, source_evidence
 from service.glossary.enforcement.tokens import (
     Token,
     next_word,
@@ -60,9 +62,12 @@ class TermMatch:
     end: int
     text: str
     cases: tuple[str, ...] = ()
-    """Cases the source form can stand for (uk/ru sources): evidence for the target case."""
+    """Cases the source form can stand for (uk/ru sources)."""
     hints: tuple[str, ...] = ()
     """Target cases the source context suggests ("in X" -> loct, "X's" -> gent)."""
+    evidence: tuple[Evidence, ...] = ()
+    """What the source says about the target case: the form's own case (uk/ru), English
+    prepositions ("in X" -> loct, "X's" -> gent) and the term's role in its clause."""
     relative_position: float = 0.0
     """Where the term starts, as a share of the sentence's words (to place a forced term)."""
     partner: tuple[int, bool] | None = None
@@ -193,6 +198,21 @@ def _partner(tokens: list[Token], span: Span, spans: list[Span]) -> tuple[int, b
     return None
 
 
+def _shared(
+    tokens: list[Token], span: Span, found: dict[int, tuple[Evidence, ...]]
+) -> tuple[Evidence, ...]:
+    """ "in Poltava and Vinnytsia", "to Bucha, Irpin and Hostomel": a term joined to the one
+    before it shares that term's English preposition and verb."""
+    before, joining = span.start - 1, {",", *in_any_language().conjunctions}
+    if before < 1 or tokens[before].key not in joining:
+        return ()
+    listed = span.end < len(tokens) and tokens[span.end].key in joining
+    if tokens[before].key == "," and not listed:
+        return ()  # "According to Budanov, Lviv is safe": a comma, but no list
+    shared = ("en-preposition", "en-phrase", "en-object", "en-recipient")
+    return tuple(e for e in found.get(before, ()) if e.kind in shared)
+
+
 def glossary_ranks(entries: Sequence[CompiledEntry]) -> list[int]:
     """Per entry, the precedence of its glossary (order of first appearance; 0 is highest)."""
     order: dict[str, int] = {}
@@ -218,9 +238,14 @@ class TermMatcher:
             for s in select(self._index.spans(tokens), self._ranks)
             if not self._is_homograph(tokens, s)
         ]
+        found: dict[int, tuple[Evidence, ...]] = {}
         for span in spans:
             start, end = tokens[span.start].start, tokens[span.end - 1].end
             before = sum(token.is_word for token in tokens[: span.start])
+            cases = span.ref.cases if self.language != "en" else ()
+            evidence = source_evidence(tokens, span.start, span.end, self.language, cases)
+            evidence += _shared(tokens, span, found)
+            found[span.end] = evidence
             matches.append(
                 TermMatch(
                     entry=self.entries[span.ref.position],
@@ -228,8 +253,9 @@ class TermMatcher:
                     start=start,
                     end=end,
                     text=source[start:end],
-                    cases=span.ref.cases if self.language != "en" else (),
-                    hints=source_hints(tokens, span.start, span.end, self.language),
+                    cases=cases,
+                    hints=hint_cases(e for e in evidence if e.kind in HINT_KINDS),
+                    evidence=evidence,
                     relative_position=before / words,
                     partner=_partner(tokens, span, spans),
                 )

@@ -6,11 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from service.glossary.enforcement.grammar import (
-    Constraint,
-    agree_verb,
-    genitive_attribute,
-)
+from service.glossary.enforcement.attachment import genitive_head
+from service.glossary.enforcement.evidence import CaseNeed
+from service.glossary.enforcement.grammar import agree_verb
 from service.glossary.enforcement.match import Span, terms_of
 from service.glossary.enforcement.steps import Steps, score
 from service.glossary.enforcement.tokens import Token, next_word, previous_word
@@ -54,31 +52,33 @@ def forms_by_case(paradigm: Paradigm, plural: bool) -> dict[str, str]:
 
 
 class FormChooser:
-    """Chooses the form for a span from government, source case, the wrong ending and the model."""
+    """Chooses the form for a span from the case need, the wrong form's own case and the model."""
 
     def choose(
         self,
         finding: Finding,
         paradigm: Paradigm,
-        constraint: Constraint,
+        need: CaseNeed,
         wrong: str,
         wrong_cases: Sequence[str],
         render: Callable[[str], str],
         source: str | None,
         evidence: float = 1.0,
     ) -> Steps[tuple[str, str, str]]:
-        """(form, case, how it was chosen); ties are scored by the model against `source`.
+        """(form, case, how it was chosen: the clues that decided); ties are scored by the
+        model against `source`.
 
         Without a source (no model at hand) a tie goes to the first case in the table's order.
         """
         entry = finding.match.entry.entry
         by_case = forms_by_case(paradigm, entry.gender == "plural")
+        if not by_case:
+            raise ValueError(f"entry {entry.id}: its paradigm has no case forms to choose from")
         known = wrong in paradigm.all_forms()
-        allowed = constraint.allowed or frozenset(CASES)
-        candidates = [c for c in by_case if c in allowed and by_case[c] != wrong]
+        candidates = [c for c in by_case if c in need.domain and by_case[c] != wrong]
         if not candidates:
             candidates = [c for c in by_case if by_case[c] != wrong] or list(by_case)
-        scores = {c: self._score(c, finding, constraint, wrong_cases, evidence) for c in candidates}
+        scores = {c: need.score(c) + (evidence if c in wrong_cases else 0.0) for c in candidates}
         if wrong and not known and evidence > 0:
             # A misspelt form's ending hints at its case; a different word's ending does not.
             for case in candidates:
@@ -86,26 +86,11 @@ class FormChooser:
         top = max(scores.values())
         best = [c for c in candidates if scores[c] >= top - 1e-9]
         distinct = list(dict.fromkeys(by_case[c] for c in best))
-        how = constraint.reason or "evidence"
         if len(distinct) > 1 and source is not None:
             values = yield from score([source] * len(distinct), [render(f) for f in distinct])
             form = distinct[values.index(max(values))]
             return form, next(c for c in best if by_case[c] == form), "model-score"
-        return by_case[best[0]], best[0], how
-
-    @staticmethod
-    def _score(
-        case: str,
-        finding: Finding,
-        constraint: Constraint,
-        wrong_cases: Sequence[str],
-        evidence: float,
-    ) -> float:
-        match = finding.match
-        score = 4.0 if case in match.cases else 0.0
-        score += 3.0 if case in match.hints else 0.0
-        score += 2.0 if case in constraint.preferred else 0.0
-        return score + (evidence if case in wrong_cases else 0.0)
+        return by_case[best[0]], best[0], need.reason(best[0]) or "evidence"
 
 
 def pick_paradigm(entry: CompiledEntry, language: str, wrong: str, index: int | None) -> Paradigm:
@@ -134,13 +119,19 @@ def agreement_edits(view: TranslationCheck, language: str) -> list[tuple[int, Ed
         if span is None or finding.status == MISSING or not entry.gender:
             continue
         cases = set(span.ref.cases)
-        allowed = finding.constraint.allowed
-        if "nomn" not in cases or (allowed is not None and "nomn" not in allowed):
+        if "nomn" not in cases or not _subject(finding.need):
             continue
         edit = _agree(view.tokens, span, cases, entry.gender, language)
         if edit is not None:
             edits.append((index, edit))
     return edits
+
+
+def _subject(need: CaseNeed) -> bool:
+    """True when the term may be its verb's subject: the nominative is allowed and is among the
+    best-supported cases (an impersonal "Ізюм звільнили" keeps its plural verb)."""
+    best = need.best()
+    return "nomn" in need.domain and (not best or "nomn" in best)
 
 
 def _agree(
@@ -156,7 +147,7 @@ def _agree(
     # A verb before the term agrees with it only when the form cannot be anything but a subject.
     if cases == {"nomn"}:
         neighbours.append(before)
-    elif genitive_attribute(tokens, span.start, language):
+    elif genitive_head(tokens, span.start, language):
         return None
     for index in neighbours:
         if index is None:

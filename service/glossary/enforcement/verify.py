@@ -1,11 +1,11 @@
-"""Check a translation against the source's terms: a right form, in a case the context allows."""
+"""Check a translation against the source's terms: a right form, in the case the sentence needs."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from service.glossary.enforcement.grammar import Constraint, context_constraint, genitive_attribute
+from service.glossary.enforcement.evidence import CaseNeed, Evidence
 from service.glossary.enforcement.match import (
     ACCEPTED,
     FORBIDDEN,
@@ -15,11 +15,15 @@ from service.glossary.enforcement.match import (
     glossary_ranks,
     select,
 )
+from service.glossary.enforcement.name_parts import NameParts, NameRendering
+from service.glossary.enforcement.resolver import CaseResolver
 from service.glossary.enforcement.tokens import Token, matching_form, tokenize
 from service.glossary.model import CompiledEntry
 
 OK = "ok"
 WRONG_CASE = "wrong_case"
+NAME_PARTS = "name_parts"
+"""A multiword name whose words disagree in case or mix the two languages' spellings."""
 HOMOGLYPH = "homoglyph"
 MISSING = "missing"
 
@@ -31,7 +35,17 @@ class Finding:
     match: TermMatch
     status: str
     span: Span | None = None
-    constraint: Constraint = field(default_factory=Constraint)
+    need: CaseNeed = field(default_factory=CaseNeed)
+    """What the sentence needs at the span: its clues, weighed."""
+
+    @property
+    def doubted(self) -> bool:
+        """True for a right form whose case some clues speak against (left alone, reported)."""
+        return (
+            self.status == OK
+            and self.span is not None
+            and self.need.doubts(set(self.span.ref.cases))
+        )
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,8 @@ class TranslationCheck:
     """Forbidden variants of the matched entries that the translation contains."""
     claimed: frozenset[int]
     """Token indexes covered by an accepted form of any entry (never a repair target)."""
+    accepted: tuple[Span, ...] = ()
+    """Every accepted form of any matched entry found in the text (subjects, conjuncts)."""
 
     @property
     def satisfied(self) -> bool:
@@ -60,6 +76,8 @@ class Verifier:
         self.language = language
         self._index = FormIndex.build(self.entries, language)
         self._ranks = glossary_ranks(self.entries)
+        self.resolver = CaseResolver(self.entries, language)
+        self._names = NameParts(self.entries, language)
 
     def verify(self, text: str, matches: Sequence[TermMatch]) -> TranslationCheck:
         """Find a form per occurrence (each target form used once) and flag forbidden variants."""
@@ -81,41 +99,54 @@ class Verifier:
                 findings.append(Finding(match, MISSING))
                 continue
             used.add(accepted.index(span))
-            findings.append(self._check(text, tokens, match, span))
+            findings.append(self._check(text, tokens, match, span, accepted))
         wanted = {match.position for match in matches}
         forbidden = tuple(s for s in spans if s.ref.role == FORBIDDEN and s.ref.position in wanted)
-        claimed = frozenset(i for s in accepted for i in range(s.start, s.end))
-        return TranslationCheck(text, tokens, tuple(findings), forbidden, claimed)
+        claimed = {i for s in accepted for i in range(s.start, s.end)}
+        # A whole name rendered wrongly ("Вадима Скібіцький") is claimed with its first words.
+        claimed |= {i for f in findings if f.span for i in range(f.span.start, f.span.end)}
+        return TranslationCheck(
+            text, tokens, tuple(findings), forbidden, frozenset(claimed), tuple(accepted)
+        )
 
-    def _check(self, text: str, tokens: list[Token], match: TermMatch, span: Span) -> Finding:
+    def _check(
+        self, text: str, tokens: list[Token], match: TermMatch, span: Span, spans: list[Span]
+    ) -> Finding:
+        rendering = self._names.rendering(tokens, span)
+        if rendering is not None:
+            return self._name_parts(tokens, match, span, rendering, spans)
         cases = set(span.ref.cases)
-        constraint = constraint_for(tokens, match, span.start, span.end, self.language, cases)
-        if constraint.allowed is not None and not cases & constraint.allowed:
-            return Finding(match, WRONG_CASE, span, constraint)
+        need = self.resolver.need(tokens, span.start, span.end, match, spans)
+        if need.rules_out(cases):
+            return Finding(match, WRONG_CASE, span, need)
         start, end = tokens[span.start].start, tokens[span.end - 1].end
         raw = text[start:end]
         status = HOMOGLYPH if matching_form(raw) != raw and _letters_differ(raw) else OK
-        return Finding(match, status, span, constraint)
+        return Finding(match, status, span, need)
 
-
-def constraint_for(
-    tokens: list[Token],
-    match: TermMatch,
-    start: int,
-    end: int,
-    language: str,
-    cases: set[str] | None = None,
-) -> Constraint:
-    """The cases the target context allows at tokens [start, end) for `match`'s term."""
-    animate = bool(match.entry.entry.animate)
-    constraint = context_constraint(tokens, start, end, language, animate=animate)
-    if constraint.allowed is not None or (cases is not None and not cases <= {"nomn", "accs"}):
-        return constraint
-    # "Мер Москва" for "Moscow's mayor": a noun before, and the source says genitive.
-    source_says = "gent" in match.hints or set(match.cases) == {"gent"}
-    if source_says and genitive_attribute(tokens, start, language):
-        return Constraint(frozenset({"gent"}), "genitive attribute")
-    return constraint
+    def _name_parts(
+        self,
+        tokens: list[Token],
+        match: TermMatch,
+        span: Span,
+        rendering: NameRendering,
+        spans: list[Span],
+    ) -> Finding:
+        """ "Вадима Скібіцький": the whole name is the span, and each part says its case (the
+        inflected part more: a model pastes the nominative of a name it does not know)."""
+        need = self.resolver.need(tokens, rendering.start, rendering.end, match, spans)
+        parts = [rendering.leading_cases, frozenset(span.ref.cases)]
+        need = need.plus(
+            *(
+                Evidence("name-agreement", cases, 1.0 if cases <= {"nomn"} else 3.0)
+                for cases in parts
+                if cases
+            )
+        )
+        words = tuple(token.text for token in tokens[rendering.start : rendering.end])
+        cases = tuple(sorted(rendering.leading_cases & set(span.ref.cases)))
+        ref = replace(span.ref, tokens=words, cases=cases, paradigm=rendering.paradigm)
+        return Finding(match, NAME_PARTS, Span(ref, rendering.start, rendering.end), need)
 
 
 def _letters_differ(raw: str) -> bool:

@@ -18,7 +18,10 @@ class GrammarLists:
 
     prepositions: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Preposition -> the cases it governs before a name."""
-    dative_verbs: frozenset[str] = frozenset()
+    verb_government: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Verb lemma -> the cases of its object when that is a person, place or organisation."""
+    titles: frozenset[str] = frozenset()
+    """Nouns of a post or role: a name after one stands in apposition and takes its case."""
     conjunctions: frozenset[str] = frozenset()
     classifiers: frozenset[str] = frozenset()
     copulas: frozenset[str] = frozenset()
@@ -29,6 +32,15 @@ class GrammarLists:
     """Source word before a term -> the target cases it suggests."""
     phrase_case_hints: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     """Source words before a term ("according", "to") -> the target cases they suggest."""
+    genitive_prepositions: frozenset[str] = frozenset()
+    noun_prepositions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """English prepositions whose hint holds after a noun ("an attack on", "a statement by")."""
+    verb_prepositions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The same prepositions' hint after anything else ("signed by")."""
+    determiners: frozenset[str] = frozenset()
+    object_verbs: frozenset[str] = frozenset()
+    """English verb lemmas whose direct object is often a name: a term after one is an object."""
+    recipient_verbs: frozenset[str] = frozenset()
 
 
 @cache
@@ -41,7 +53,12 @@ def grammar_lists(language: str) -> GrammarLists:
             for cases, group in case_groups(table, "prepositions")
             for word in group
         },
-        dative_verbs=frozenset(words(table, "dative_verbs")),
+        verb_government={
+            word: frozenset(cases)
+            for cases, group in case_groups(table, "verb_government")
+            for word in group
+        },
+        titles=frozenset(words(table, "titles")),
         conjunctions=frozenset(words(table, "conjunctions")),
         classifiers=frozenset(words(table, "classifiers")),
         copulas=frozenset(words(table, "copulas")),
@@ -56,6 +73,20 @@ def grammar_lists(language: str) -> GrammarLists:
             for cases, group in case_groups(table, "phrase_case_hints")
             for phrase in group
         },
+        genitive_prepositions=frozenset(words(table, "genitive_prepositions")),
+        noun_prepositions={
+            word: cases
+            for cases, group in case_groups(table, "noun_prepositions")
+            for word in group
+        },
+        verb_prepositions={
+            word: cases
+            for cases, group in case_groups(table, "verb_prepositions")
+            for word in group
+        },
+        determiners=frozenset(words(table, "determiners")),
+        object_verbs=frozenset(words(table, "object_verbs")),
+        recipient_verbs=frozenset(words(table, "recipient_verbs")),
     )
 
 
