@@ -15,7 +15,7 @@ from service.config import Settings
 from service.edge import codec
 from service.edge.activity import Activity
 from service.edge.status import retry_after_of, rich_status, status_of
-from service.glossary.check import GlossaryCompiler, check_glossary
+from service.glossary.check import GlossaryCompiler, check_upload
 from service.glossary.store import GlossaryStore
 from service.logfmt import request_fields
 from service.metrics import Metrics
@@ -249,16 +249,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
     ) -> pb.CheckGlossaryResponse:
         async def call() -> pb.CheckGlossaryResponse:
             upload = codec.glossary_upload(request)
-            result = await asyncio.to_thread(
-                lambda: check_glossary(
-                    upload.content,
-                    fmt=upload.fmt,
-                    glossary_id="uploaded",
-                    source="request",
-                    compiler=self._compiler,
-                    column_languages=upload.column_languages or None,
-                )
-            )
+            result = await asyncio.to_thread(check_upload, upload, self._compiler)
             return codec.glossary_check(result)
 
         return await self._observe("CheckGlossary", "none", context, call)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from service.errors import GlossaryError
+from service.errors import GlossaryError, GlossaryLimitError
 from service.glossary.io.tables import dump_table, parse_table
 from service.glossary.io.tbx_tmx import parse_tbx, parse_tmx
 from service.glossary.io.yaml_files import dump_yaml, load_glossary, parse_yaml, read_yaml
@@ -81,7 +81,7 @@ def check_size(data: str | bytes, source: str) -> None:
     """Refuses a glossary over MAX_GLOSSARY_BYTES before any parser sees it."""
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > MAX_GLOSSARY_BYTES:
-        raise GlossaryError(
+        raise GlossaryLimitError(
             f"{size} bytes is over the limit of {MAX_GLOSSARY_BYTES} bytes per glossary",
             file=source,
         )
