@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from service.edge.enums import OUTCOME_TO_PB, TEXT_FORMAT_FROM_PB
+from service.edge.status import bounded
 from service.errors import InvalidArgumentError, quoted
 from service.glossary.check import CheckResult, Upload
 from service.glossary.enforcement.report import TermReport
@@ -146,7 +147,7 @@ def stream_failure(
 ) -> pb.TranslateStreamResponse:
     """A stream item that failed, with the retry delay when the error gives one."""
     failed = pb.TranslateStreamResponse(
-        item_id=item_id, status_code=status_code, error_message=message
+        item_id=item_id, status_code=status_code, error_message=bounded(message)
     )
     if retry_after_s is not None:
         failed.retry_delay.FromTimedelta(timedelta(seconds=retry_after_s))

@@ -24,6 +24,12 @@ from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 from service.text.langid import LanguageDetector
 from service.translation.pipeline import Pipeline
+from service.translation.request import (
+    MAX_ITEM_ID_CHARS,
+    check_glossary_id,
+    check_printable_id,
+    check_texts,
+)
 from service.vocab import LANGUAGES
 
 logger = logging.getLogger(__name__)
@@ -184,6 +190,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         code = grpc.StatusCode.OK
         try:
             item_id, domain_request = codec.stream_item(item)
+            check_printable_id("item_id", item_id, MAX_ITEM_ID_CHARS)
             translated = await self._pipeline.translate(domain_request, _deadline(context))
             answer = codec.translate_response(translated, request.request_id)
             response = codec.stream_result(item_id, answer)
@@ -209,11 +216,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
     ) -> pb.DetectLanguageResponse:
         async def call() -> pb.DetectLanguageResponse:
             texts = codec.texts_to_detect(request)
-            if not texts:
-                raise errors.InvalidArgumentError("texts", "at least one text is required")
-            limit = self._settings.max_texts_per_request
-            if len(texts) > limit:
-                raise errors.InvalidArgumentError("texts", f"at most {limit} texts")
+            check_texts(texts, self._settings)  # the limits of Translate: same work per text
             found = await asyncio.to_thread(lambda: [self._detector.detect(t) for t in texts])
             return codec.detections(found)
 
@@ -239,7 +242,9 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         self, request: pb.GetGlossaryRequest, context: Context
     ) -> pb.GetGlossaryResponse:
         async def call() -> pb.GetGlossaryResponse:
-            compiled = self._glossaries.get(codec.glossary_id(request))
+            glossary_id = codec.glossary_id(request)
+            check_glossary_id("glossary_id", glossary_id)
+            compiled = self._glossaries.get(glossary_id)
             return await asyncio.to_thread(codec.glossary, compiled)
 
         return await self._observe("GetGlossary", "none", context, call)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.errors import GlossaryError, NotFoundError
+from service.errors import GlossaryError, NotFoundError, quoted
 from service.glossary.check import GlossaryCompiler, check_glossary
 from service.glossary.model import CompiledGlossary
 
@@ -76,7 +76,7 @@ class GlossaryStore:
             known = sorted(self._served)
         if found is None:
             raise NotFoundError(
-                f"unknown glossary {glossary_id!r}; known: {', '.join(known) or 'none'}"
+                f"unknown glossary {quoted(glossary_id)}; known: {', '.join(known) or 'none'}"
             )
         return found
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
-from service.errors import GlossaryError, InvalidArgumentError, NotFoundError
+from service.errors import GlossaryError, InvalidArgumentError, NotFoundError, quoted
 from service.glossary.enforcement.enforcer import Enforcer
 from service.glossary.enforcement.match import TermMatch
 from service.glossary.enforcement.report import EnforcementResult, TermReport
@@ -99,7 +99,7 @@ class GlossaryStage:
                 index = ids.index(problem.entry_id) if problem.entry_id in ids else 0
                 raise InvalidArgumentError(
                     f"inline_entries[{index}].{problem.field or 'id'}",
-                    f"entry {problem.entry_id!r}: {problem.message}",
+                    f"entry {quoted(problem.entry_id)}: {problem.message}",
                 )
         try:
             return self._compiler.compile(glossary).entries
