@@ -17,12 +17,13 @@ from service.errors import DeadlineExceededError, InvalidArgumentError
 from service.glossary.model import CompiledEntry
 from service.hypothesis import Hypothesis
 from service.metrics import Metrics
-from service.model_store.registry import ModelRegistry
+from service.model_store.registry import ModelRegistry, Route
 from service.text.guard import LanguageGuard
 from service.text.input_check import Checked, check_text
 from service.text.langid import LanguageDetector
 from service.translation.admission import Admission, estimate_sentences
 from service.translation.batcher import Batcher, BatchOptions
+from service.translation.directions import Directions, requested_pair
 from service.translation.glossary_stage import GlossaryStage, Sentences
 from service.translation.request import (
     DEMO_MODEL_WARNING,
@@ -79,13 +80,21 @@ class Pipeline:
         self._admission = admission
 
     async def translate(
-        self, request: TranslationRequest, deadline: float | None = None
+        self,
+        request: TranslationRequest,
+        deadline: float | None = None,
+        directions: Directions | None = None,
     ) -> list[TranslationResult]:
         """Results in request order; raises domain errors for the caller's mistakes.
 
         Past `deadline` (a `time.monotonic()` value) the work is abandoned with
         DeadlineExceededError; a request the server cannot finish in time is refused at once.
+        `directions` learns where each text goes (for the caller's metrics).
         """
+        if directions is None:
+            directions = Directions(
+                requested_pair(request.source_language, request.target_language)
+            )
         request.validate(self._settings)
         sentences = estimate_sentences(request.texts)
         with self._admission.admit(
@@ -97,7 +106,9 @@ class Pipeline:
                     return list(
                         await asyncio.gather(
                             *(
-                                self._translate_text(i, text, request, entries, deadline)
+                                self._translate_text(
+                                    i, text, request, entries, deadline, directions
+                                )
                                 for i, text in enumerate(request.texts)
                             )
                         )
@@ -112,6 +123,7 @@ class Pipeline:
         request: TranslationRequest,
         entries: Sequence[CompiledEntry],
         deadline: float | None,
+        directions: Directions,
     ) -> TranslationResult:
         # 1. Check the caller's text and detect its language.
         found = await self._off_loop(self._inspect, index, text, request)
@@ -123,6 +135,20 @@ class Pipeline:
                 text, source, found.confidence, "", warnings=tuple(found.warnings)
             )
         route = self._registry.route(source, target)
+        with directions.translating(route.pair):
+            return await self._translate_routed(text, found, route, request, entries, deadline)
+
+    async def _translate_routed(
+        self,
+        text: str,
+        found: _Inspected,
+        route: Route,
+        request: TranslationRequest,
+        entries: Sequence[CompiledEntry],
+        deadline: float | None,
+    ) -> TranslationResult:
+        """Steps 2-7 for one text whose direction is known."""
+        source, target, checked = found.source, request.target_language, found.checked
         translator = RouteTranslator(route, self._batchers)
         # 2. Segment into sentences, protect do-not-translate spans, split over-long sentences;
         # 3. find the glossary terms of every sentence.
