@@ -68,11 +68,12 @@ def test_millions_of_elements_are_over_the_element_limit(compiler: Compiler) -> 
     assert f"more than {MAX_XML_ELEMENTS} elements" in only_problem(result)
 
 
-def test_an_encoding_the_declaration_makes_up_is_named(compiler: Compiler) -> None:
-    data = b"<?xml version='1.0' encoding='no-such-codec'?><tmx/>"
+@pytest.mark.parametrize("encoding", ["no-such-codec", "utf-32"])
+def test_an_encoding_expat_cannot_read_is_named(encoding: str, compiler: Compiler) -> None:
+    data = f"<?xml version='1.0' encoding='{encoding}'?><tmx/>".encode()
     result = check(data, "tmx", compiler)
     assert not result.over_limit
-    assert "unknown encoding" in only_problem(result)
+    assert "an encoding that cannot be read" in only_problem(result)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
@@ -133,3 +134,9 @@ def test_upload_fields_are_checked_naming_the_field(upload: Upload, field: str) 
         upload.validate()
     assert caught.value.field == field
     assert len(str(caught.value)) < 200, "the message repeats at most a little of the value"
+
+
+def test_a_utf16_byte_order_mark_on_what_is_not_utf16_is_named(compiler: Compiler) -> None:
+    data = b"\xff\xfe" + b"en,uk\n"[:5]  # an odd number of bytes cannot be UTF-16
+    message = only_problem(check(data, "csv", compiler))
+    assert "byte-order mark but is not UTF-16" in message

@@ -122,7 +122,14 @@ def decode_text(data: bytes, source: str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else a detected
     legacy code page such as cp1251, which Excel in Ukrainian and Russian locales writes."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise GlossaryError(
+                f"starts with a UTF-16 byte-order mark but is not UTF-16 ({exc.reason} at byte "
+                f"{exc.start}); save as UTF-8",
+                file=source,
+            ) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

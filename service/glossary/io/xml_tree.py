@@ -63,8 +63,11 @@ def parse_xml(data: str | bytes, source: str) -> Element:
         ) from exc
     except ParseError as exc:
         raise GlossaryError(f"not well-formed XML: {exc}", file=source) from exc
-    except LookupError as exc:  # expat asks Python for the codec the declaration names
+    except (LookupError, ValueError) as exc:
+        # expat asks Python for the codec the declaration names: unknown (LookupError), or one
+        # it cannot read byte by byte, such as UTF-32 (ValueError).
         raise GlossaryError(
-            f"the XML declaration names an unknown encoding ({exc}); save as UTF-8", file=source
+            f"the XML declaration names an encoding that cannot be read ({exc}); save as UTF-8",
+            file=source,
         ) from exc
     return root
