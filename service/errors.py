@@ -27,7 +27,11 @@ class InvalidArgumentError(TlumachError):
 
 
 class NotFoundError(TlumachError):
-    """A named resource (a glossary) does not exist."""
+    """A named resource (a glossary) does not exist; the message names the field that named it."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
 
 
 class PairNotAvailableError(TlumachError):

@@ -242,7 +242,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         async def call() -> pb.GetGlossaryResponse:
             glossary_id = codec.glossary_id(request)
             check_glossary_id("glossary_id", glossary_id)
-            compiled = self._glossaries.get(glossary_id)
+            compiled = self._glossaries.get(glossary_id, "glossary_id")
             return await asyncio.to_thread(codec.glossary, compiled)
 
         return await self._observe("GetGlossary", context, call)

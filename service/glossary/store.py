@@ -69,14 +69,15 @@ class GlossaryStore:
         """Recompile only files whose modification time, size or inode changed; drop deleted."""
         return self._reload(force=False)
 
-    def get(self, glossary_id: str) -> CompiledGlossary:
-        """The compiled glossary `glossary_id`; NotFoundError lists the known ids."""
+    def get(self, glossary_id: str, field: str = "") -> CompiledGlossary:
+        """The compiled glossary `glossary_id`; NotFoundError names `field` and the known ids."""
         with self._lock:
             found = self._served.get(glossary_id)
             known = sorted(self._served)
         if found is None:
             raise NotFoundError(
-                f"unknown glossary {quoted(glossary_id)}; known: {', '.join(known) or 'none'}"
+                f"unknown glossary {quoted(glossary_id)}; known: {', '.join(known) or 'none'}",
+                field,
             )
         return found
 

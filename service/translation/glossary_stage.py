@@ -81,10 +81,13 @@ class GlossaryStage:
         Compiling inline entries is CPU work: call this off the event loop.
         """
         entries = list(self._inline_entries(request))
-        for glossary_id in request.glossary_ids:
+        for index, glossary_id in enumerate(request.glossary_ids):
+            field = f"glossary_ids[{index}]"
             if self._store is None:
-                raise NotFoundError(f"glossary {glossary_id!r} not found: no glossaries loaded")
-            entries.extend(self._store.get(glossary_id).entries)
+                raise NotFoundError(
+                    f"glossary {quoted(glossary_id)} not found: no glossaries loaded", field
+                )
+            entries.extend(self._store.get(glossary_id, field).entries)
         return tuple(entries)
 
     def _inline_entries(self, request: TranslationRequest) -> tuple[CompiledEntry, ...]:
