@@ -73,7 +73,9 @@ CALLER_CODES = frozenset(
 _NAMED = re.compile(r"^[a-z_]+(\[|\.|: )")
 
 TALLY: Counter[str] = Counter()
-"""Fuzzed calls by `rpc code`, for the bench's report (tests/conftest.py writes it out)."""
+"""Fuzzed calls by `rpc code`, and caller errors by `rpc code field` (indices as [i]), for the
+bench's report (tests/conftest.py writes it out)."""
+_INDEX = re.compile(r"\[[^\]]*\]")
 
 
 def fuzz_settings(share: float = 1.0) -> settings:
@@ -89,6 +91,8 @@ def check_answer(rpc: str, code: grpc.StatusCode, details: str) -> None:
     if code in (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.NOT_FOUND):
         assert _NAMED.match(details), f"{rpc} {code.name} does not name the field: {details}"
         assert len(details) <= 1000, f"{rpc}: a message of {len(details)} characters"
+        field = _INDEX.sub("[i]", details.split(": ", 1)[0])
+        TALLY[f"{rpc} {code.name} {field}"] += 1
 
 
 def write_tally(path: Path) -> None:
@@ -174,17 +178,35 @@ def translate_requests() -> st.SearchStrategy[pb.TranslateRequest]:
     )
 
 
+@st.composite
+def plausible_entries(draw: st.DrawFn) -> pb.InlineGlossaryEntry:
+    """An inline entry that passes the checks: a real name in two or three languages."""
+    index = draw(st.integers(0, 4))  # the names, not the function words, at the same index
+    kind, gender = draw(st.sampled_from((("place", "feminine"), ("person", "masculine"),
+                                         ("organization", "feminine"), ("term", ""))))  # fmt: skip
+    entry = pb.InlineGlossaryEntry(id=f"e{index}", kind=kind, gender=gender)
+    for language in draw(st.lists(st.sampled_from(("en", "uk", "ru")), min_size=2, unique=True)):
+        entry.terms[language].terms.append(NAMES[language][index])
+    return entry
+
+
 def plausible_requests() -> st.SearchStrategy[pb.TranslateRequest]:
     """Requests that pass the field checks, so that the text, markup and glossary paths run."""
+    entries = st.lists(plausible_entries(), max_size=3, unique_by=lambda e: e.id)
     return st.builds(
         pb.TranslateRequest,
-        texts=st.lists(texts_of(MAX_TEXT_CHARS // 2), min_size=1, max_size=3),
+        texts=st.lists(texts_of(MAX_TEXT_CHARS // 4), min_size=1, max_size=3),
         source_language=st.sampled_from(("", "en", "uk", "ru")),
         target_language=st.sampled_from(("en", "uk", "ru")),
         glossary_ids=st.lists(st.just("news-ua"), max_size=1),
-        inline_entries=st.lists(inline_entries(), max_size=2),
-        text_format=st.sampled_from((1, 2, 3)),
-        options=st.builds(pb.TranslateOptions, return_term_report=st.booleans()),
+        inline_entries=st.one_of(entries, st.lists(inline_entries(), max_size=1)),
+        text_format=st.sampled_from((0, 1, 2, 3)),
+        options=st.builds(
+            pb.TranslateOptions,
+            return_term_report=st.booleans(),
+            disable_glossary_enforcement=st.booleans(),
+            beam_size=st.integers(0, 4),
+        ),
     ).filter(lambda r: r.source_language != r.target_language)
 
 
@@ -193,7 +215,7 @@ def stream_items() -> st.SearchStrategy[list[pb.TranslateStreamRequest]]:
     item = st.builds(
         pb.TranslateStreamRequest,
         item_id=item_id,
-        request=st.one_of(translate_requests(), plausible_requests()),
+        request=st.one_of(translate_requests(), plausible_requests(), plausible_requests()),
     )
     return st.lists(item, min_size=1, max_size=4)
 
@@ -205,7 +227,7 @@ def detect_requests() -> st.SearchStrategy[pb.DetectLanguageRequest]:
 
 
 def glossary_ids() -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(GLOSSARY_IDS), odd_text(20), st.just("g" * 129))
+    return st.one_of(st.just("news-ua"), st.sampled_from(GLOSSARY_IDS), odd_text(20))
 
 
 def wire_bytes(message: Any) -> st.SearchStrategy[bytes]:
