@@ -8,6 +8,8 @@ deserializer so that such a message becomes a marker, and answers for it with th
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar, cast
@@ -22,6 +24,8 @@ TRequest = TypeVar("TRequest")
 TResponse = TypeVar("TResponse")
 # Translation rpcs carry a pair label; a request that does not parse names none.
 _TRANSLATING = frozenset({"Translate", "TranslateStream"})
+DRAIN_S = 2.0
+DRAIN_MESSAGES = 1000
 
 
 class Unparsable:
@@ -40,6 +44,19 @@ def _guarded(deserializer: Callable[[bytes], Any]) -> Callable[[bytes], Any]:
             return Unparsable(str(exc).rsplit(": ", 1)[-1])
 
     return parse
+
+
+async def _drain(requests: AsyncIterator[Any]) -> None:
+    """Read what the caller still sends (briefly), so that it has finished sending when the
+    refusal arrives: the asyncio client reports a status that lands during its own write as
+    INTERNAL instead of ours (grpc/grpc#36066)."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(DRAIN_S):
+            count = 0
+            async for _ in requests:
+                count += 1
+                if count >= DRAIN_MESSAGES:
+                    break
 
 
 class MessageGuard(grpc.aio.ServerInterceptor):
@@ -111,6 +128,7 @@ class MessageGuard(grpc.aio.ServerInterceptor):
                 yield response
             if found:  # the items before it were answered; then the stream is refused
                 number, bad = found[0]
+                await _drain(requests)
                 await self._refuse(rpc, context, bad, f"stream message {number}")
 
         return behavior
