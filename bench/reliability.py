@@ -6,11 +6,13 @@
    profile, aimed at a real `tlumach serve` on the fixture models: 0 INTERNAL, 0 crashes.
 2. Fuzzed glossary files: its CheckGlossary test (YAML, CSV, TSV, TBX, TMX; bombs, deep and wide
    trees, huge fields, wrong encodings) against another server: the same.
-3. Overload: bench/overload.py's open-loop callers at `--factor` x measured capacity for
+3. Deadlines: bursts of calls with short deadlines; what the callers saw beside what the server
+   counted (a deadline that passes is DEADLINE_EXCEEDED on both sides, never CANCELLED).
+4. Overload: bench/overload.py's open-loop callers at `--factor` x measured capacity for
    `--overload-seconds`: no crash, RSS, refusals answered at once with RetryInfo, and the codes
    the server counted beside the ones the callers saw (deadlines are DEADLINE_EXCEEDED).
-4. SIGTERM with `--in-flight` calls in flight, `--rounds` times: every call ends OK.
-5. Access on (mutual TLS and bearer tokens): no rpc succeeds without both.
+5. SIGTERM with `--in-flight` calls in flight, `--rounds` times: every call ends OK.
+6. Access on (mutual TLS and bearer tokens): no rpc succeeds without both.
 
 Parts run in that order (`--parts` picks some); each prints its table as it finishes.
 """
@@ -29,6 +31,7 @@ from bench.reliability_parts import (
     FAULTS,
     FuzzRun,
     access_matrix,
+    deadline_burst,
     drain_round,
     run_fuzz,
     server_codes,
@@ -41,7 +44,7 @@ REQUEST_TESTS = {  # test -> its share of the profile's examples (tests/test_fuz
     "test_get_glossary": 0.5,
     "test_raw_bytes_on_the_wire": 1.0,
 }
-PARTS = ("requests", "files", "overload", "sigterm", "access")
+PARTS = ("requests", "files", "deadlines", "overload", "sigterm", "access")
 
 
 def fuzz_report(title: str, run: FuzzRun) -> None:
@@ -121,6 +124,15 @@ def _translate_codes(counted: Counter[str]) -> Counter[str]:
     return Counter({k.split()[1]: n for k, n in counted.items() if k.startswith("Translate ")})
 
 
+def deadlines_report() -> None:
+    print("\n### Deadlines: waves of calls with 0.05-1.5 s deadlines at a fresh server\n")
+    print("| rpc | calls | callers saw | server counted |\n|---|---|---|---|")
+    for rpc, calls, waves in (("Translate", 60, 6), ("DetectLanguage", 20, 4)):
+        seen, counted = asyncio.run(deadline_burst(rpc, calls, waves))
+        shown = [", ".join(f"{c} {n:.0f}" for c, n in sorted(x.items())) for x in (seen, counted)]
+        print(f"| {rpc} | {calls * waves} | {shown[0]} | {shown[1]} |")
+
+
 def sigterm_report(args: argparse.Namespace) -> None:
     print(f"\n### SIGTERM with {args.in_flight} calls in flight, {args.rounds} rounds\n")
     print("| round | in flight at SIGTERM | outcomes | lost | exit code | SIGTERM to exit s |")
@@ -162,6 +174,8 @@ def main() -> None:
     if "files" in parts:
         fuzz_report("Fuzzed glossary files", run_fuzz(["test_check_glossary"], args.files,
                                                        "fuzz-files"))  # fmt: skip
+    if "deadlines" in parts:
+        deadlines_report()
     if "overload" in parts:
         overload_report(args)
     if "sigterm" in parts:

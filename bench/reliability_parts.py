@@ -183,6 +183,51 @@ async def drain_round(calls: int, sentences: int) -> DrainRound:
     return DrainRound(int(in_flight), outcomes, code, time.monotonic() - signalled)
 
 
+async def deadline_burst(rpc: str, calls: int, waves: int) -> tuple[Counter[str], Counter[str]]:
+    """Waves of `calls` with deadlines of 0.05-1.5 s at a fresh server (no capacity estimate yet,
+    so admission lets them in): (codes the callers saw, codes the server counted)."""
+    import random
+
+    from service.pb import translation_pb2_grpc as pb_grpc
+
+    server = start_serve(
+        demo_models(), metrics_port=0, extra_args=["--log-level", "WARNING"],
+        log=CACHE / "deadlines.log",
+    )  # fmt: skip
+    rng = random.Random(1)
+    seen: Counter[str] = Counter()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{server.port}") as channel:
+            stub = pb_grpc.TranslationServiceStub(channel)
+
+            async def one(index: int) -> None:
+                deadline = rng.uniform(0.05, 1.5)
+                try:
+                    if rpc == "DetectLanguage":
+                        texts = [article(rng, 60) for _ in range(8)]
+                        await stub.DetectLanguage(
+                            pb.DetectLanguageRequest(texts=texts), timeout=deadline
+                        )
+                    else:
+                        request = plain_request(article(rng, 6))
+                        request.source_language = "" if index % 2 else "en"
+                        await stub.Translate(request, timeout=deadline)
+                    seen["OK"] += 1
+                except grpc.aio.AioRpcError as exc:
+                    seen[exc.code().name] += 1
+
+            for _ in range(waves):
+                await asyncio.gather(*(one(i) for i in range(calls)))
+        await asyncio.sleep(1)  # calls the server is still finishing
+        counted = Counter(
+            {k.split()[1]: n for k, n in server_codes(server.metrics_port).items()
+             if k.startswith(f"{rpc} ")}
+        )  # fmt: skip
+    finally:
+        server.stop()
+    return seen, counted
+
+
 TOKENS = {"full": "tok-bench-full-6d1f0c2a9b8e", "reader": "tok-bench-reader-1a7c3e5f9d2b"}
 
 

@@ -11,8 +11,11 @@ from service.metrics import NO_PAIR, Metrics
 from service.pb import translation_pb2 as pb
 from service.translation.directions import Directions, requested_pair
 
-DEADLINE_SLACK_S = 0.005
-"""A call gRPC cancels within this of its deadline ended because the deadline passed."""
+DEADLINE_SLACK_S = 0.1
+"""A call cancelled within this of its deadline ended because the deadline passed: the caller's
+own timer fires first and cancels the call (the server computes the deadline from the call's
+arrival, a little later), so the server sees a cancel with a few milliseconds left, more when
+either side is busy. A caller that cancels by hand so close to its deadline gave up for time."""
 
 
 @dataclass(frozen=True)
