@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 import grpc
 from google.protobuf.message import DecodeError
 
-from service.metrics import UNRESOLVED, Metrics
+from service.metrics import NO_PAIR, UNRESOLVED, Metrics
 
 Context = grpc.aio.ServicerContext[Any, Any]
 TRequest = TypeVar("TRequest")
@@ -93,7 +93,7 @@ class MessageGuard(grpc.aio.ServerInterceptor):
         return cast("grpc.RpcMethodHandler[TRequest, TResponse]", guarded)
 
     async def _refuse(self, rpc: str, context: Context, bad: Unparsable, what: str) -> None:
-        pair = UNRESOLVED if rpc in _TRANSLATING else "none"
+        pair = UNRESOLVED if rpc in _TRANSLATING else NO_PAIR
         self._metrics.request_finished(rpc, pair, "INVALID_ARGUMENT", 0.0)
         await context.abort(
             grpc.StatusCode.INVALID_ARGUMENT, f"request: {what} does not parse ({bad.reason})"
