@@ -191,3 +191,14 @@ async def test_each_check_glossary_field_is_checked(
     server: RunningServer, upload: pb.CheckGlossaryRequest, field: str
 ) -> None:
     await refused(server.stub.CheckGlossary(upload), field)
+
+
+@pytest.mark.parametrize("length", [999, 1000, 1001, 5000, 10**7])
+def test_a_status_message_is_cut_to_the_limit_with_its_length(length: int) -> None:
+    from service.edge.status import MAX_MESSAGE_CHARS, bounded
+
+    message = "texts[0]: " + "x" * (length - 10)
+    shown = bounded(message)
+    assert len(shown) <= MAX_MESSAGE_CHARS
+    assert shown.startswith("texts[0]: ")
+    assert shown == message or shown.endswith(f"({length} characters)")

@@ -30,7 +30,8 @@ def bounded(message: str) -> str:
     """`message` cut to MAX_MESSAGE_CHARS; it begins with the field, so the name survives."""
     if len(message) <= MAX_MESSAGE_CHARS:
         return message
-    return message[: MAX_MESSAGE_CHARS - 20] + f"... ({len(message)} characters)"
+    tail = f"... ({len(message)} characters)"
+    return message[: MAX_MESSAGE_CHARS - len(tail)] + tail
 
 
 def status_of(exc: Exception) -> grpc.StatusCode:
