@@ -104,7 +104,9 @@ def run_fuzz(tests: list[str], examples: int, log_name: str) -> FuzzRun:
     }
     started, rss_start = time.monotonic(), rss_mb(server.process.pid)
     selection = [f"tests/test_fuzz_rpcs.py::{name}" for name in tests]
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selection]
+    # --timeout 0: the long profile runs each test for many minutes, past the suite's limit.
+    command = [sys.executable, "-m", "pytest", "-q", "--timeout", "0", "-p", "no:cacheprovider"]
+    command += selection
     with (CACHE / f"{log_name}.pytest.log").open("wb") as out:
         done = subprocess.run(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     seconds = time.monotonic() - started
