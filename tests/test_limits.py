@@ -7,6 +7,7 @@ with 1,500 nested inline elements and a CSV upload with one 10 MB field.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import grpc
@@ -202,3 +203,22 @@ def test_a_status_message_is_cut_to_the_limit_with_its_length(length: int) -> No
     assert len(shown) <= MAX_MESSAGE_CHARS
     assert shown.startswith("texts[0]: ")
     assert shown == message or shown.endswith(f"({length} characters)")
+
+
+async def test_many_hostile_uploads_at_once_are_refused_and_the_server_answers(
+    server: RunningServer,
+) -> None:
+    """The upload checks run in worker threads: 24 hostile files at once are all refused by
+    name, and an unrelated call answers while they are being read."""
+    deep = "<tmx><body><tu><tuv xml:lang='en'><seg>" + "<hi>" * 1500 + "</hi>" * 1500
+    wide = "<tmx><body>" + "<x/>" * 600_000 + "</body></tmx>"
+    cell = "en,uk\n" + "a" * 1_000_000 + ",б\n"
+    uploads = [
+        pb.CheckGlossaryRequest(content=content.encode(), format=fmt)
+        for content, fmt in ((deep, "tmx"), (wide, "tmx"), (cell, "csv")) * 8
+    ]
+    calls = [server.stub.CheckGlossary(upload, timeout=120) for upload in uploads]
+    pending = asyncio.gather(*(refused(call, "content") for call in calls))
+    pairs = await server.stub.ListLanguagePairs(pb.ListLanguagePairsRequest(), timeout=30)
+    assert pairs.pairs
+    assert len(await pending) == len(uploads)
