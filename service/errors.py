@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+QUOTED_CHARS = 40
+"""How much of a caller's value an error message repeats: enough to recognise it, never a flood
+(a status message travels in a header, which clients cap at a few kilobytes)."""
+
+
+def quoted(value: str, limit: int = QUOTED_CHARS) -> str:
+    """`value` as an error message shows it: quoted, and cut (with its length) when long."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}... ({len(value)} characters)"
+
 
 class TlumachError(Exception):
     """Base class of every error the service reports to a caller."""
@@ -16,7 +27,11 @@ class InvalidArgumentError(TlumachError):
 
 
 class NotFoundError(TlumachError):
-    """A named resource (a glossary) does not exist."""
+    """A named resource (a glossary) does not exist; the message names the field that named it."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
 
 
 class PairNotAvailableError(TlumachError):
@@ -90,3 +105,8 @@ class GlossaryError(TlumachError):
         self.file = file
         self.entry = entry
         self.field = field
+
+
+class GlossaryLimitError(GlossaryError):
+    """A glossary file is over a size limit (bytes, nesting, elements, a cell, entries): refused
+    before it costs more work, whereas other GlossaryErrors describe what is wrong in it."""

@@ -16,6 +16,11 @@ BATCH_TOKEN_BUCKETS = (16, 64, 128, 256, 512, 1024, 2048, 4096, 8192)
 
 STAGES = ("queue", "encode", "decode", "glossary", "guard", "consistency")
 GUARD_ACTIONS = ("fired", "repaired", "failed")
+# The `pair` of a request besides the directions themselves (service.vocab.PAIRS): texts that went
+# several ways, a request whose direction was never known, an rpc that has none.
+MIXED = "mixed"
+UNRESOLVED = "unresolved"
+NO_PAIR = "none"
 
 
 class Metrics:
@@ -27,14 +32,16 @@ class Metrics:
             ProcessCollector(registry=registry)
         self.requests = Counter(
             "tlumach_requests_total",
-            "Finished rpcs by method, language pair and gRPC status code.",
-            ("rpc", "pair", "code"),
+            "Finished rpcs (and stream items) by method, the direction translated (a pair, mixed, "
+            "unresolved or none), whether the source was detected, and gRPC status code.",
+            ("rpc", "pair", "detected", "code"),
             registry=registry,
         )
         self.request_duration = Histogram(
             "tlumach_request_duration_seconds",
-            "Wall time of an rpc from arrival to response.",
-            ("rpc", "pair", "code"),
+            "Wall time of an rpc (or stream item) from arrival to response, labelled as "
+            "tlumach_requests_total.",
+            ("rpc", "pair", "detected", "code"),
             buckets=REQUEST_BUCKETS,
             registry=registry,
         )
@@ -79,7 +86,7 @@ class Metrics:
         )
         self.inflight = Gauge(
             "tlumach_inflight_requests",
-            "Translation requests being served now.",
+            "Translation requests (and stream items) being translated now, per direction.",
             ("pair",),
             registry=registry,
         )
@@ -165,3 +172,11 @@ class Metrics:
             registry=registry,
         )
         self.build_info.labels(version=__version__).set(1)
+
+    def request_finished(
+        self, rpc: str, pair: str, code: str, seconds: float, *, detected: bool = False
+    ) -> None:
+        """Count one finished rpc or stream item and observe its duration."""
+        labels = (rpc, pair, "true" if detected else "false", code)
+        self.requests.labels(*labels).inc()
+        self.request_duration.labels(*labels).observe(seconds)

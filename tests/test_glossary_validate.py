@@ -179,8 +179,8 @@ def test_file_level_languages_are_checked() -> None:
 
 def test_every_problem_of_a_file_is_reported_in_file_order() -> None:
     entries = (
-        "- id: a\n  kind: city\n  terms: {en: [' A'], uk: [А]}\n"
-        "- id: b\n  kind: person\n  gender: other\n  terms: {en: [B], uk: [Б]}\n"
+        "- id: a\n  kind: city\n  terms: {en: [' Ada'], uk: [Ада]}\n"
+        "- id: b\n  kind: person\n  gender: other\n  terms: {en: [Bob], uk: [Боб]}\n"
     )
     problems = errors_of(_problems(entries))
     assert [(p.entry_id, p.field) for p in problems] == [

@@ -16,10 +16,10 @@ import pytest_asyncio
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench.scaleout import Replica, served, start_replica, stop
-from service.metrics import GUARD_ACTIONS, REQUEST_BUCKETS, STAGES
+from service.metrics import GUARD_ACTIONS, MIXED, NO_PAIR, REQUEST_BUCKETS, STAGES, UNRESOLVED
 from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
-from service.vocab import LANGUAGES, TERM_OUTCOMES
+from service.vocab import PAIRS, TERM_OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 HEALTHCHECK = ROOT / "deploy" / "healthcheck.py"
@@ -31,11 +31,11 @@ TEXTS = [
     "The president said that the talks in Kherson will continue next week.",
 ]
 RPCS = {method.name for method in pb.DESCRIPTOR.services_by_name["TranslationService"].methods}
-SIDES = (*LANGUAGES, "auto", "invalid")
 ALLOWED_LABELS: dict[str, set[str]] = {
     "rpc": RPCS,
     "code": {code.name for code in grpc.StatusCode},
-    "pair": {f"{s}-{t}" for s in SIDES for t in SIDES} | {""},
+    "pair": {*PAIRS, MIXED, UNRESOLVED, NO_PAIR},
+    "detected": {"true", "false"},
     "stage": set(STAGES),
     "outcome": set(TERM_OUTCOMES),
     "action": set(GUARD_ACTIONS),
@@ -82,6 +82,9 @@ async def _traffic(stub: pb_grpc.TranslationServiceStub) -> None:
             pb.TranslateRequest(texts=["Kherson"], source_language="en", target_language="xx")
         )
     assert failed.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    # The source left to detection: counted under the direction it resolved to.
+    detected = await stub.Translate(pb.TranslateRequest(texts=TEXTS[:1], target_language="uk"))
+    assert detected.results[0].source_language == "en"
 
 
 def _scrape(port: int) -> str:
@@ -120,14 +123,13 @@ async def test_scrape_after_traffic_passes_promtool_and_counts_it(
     def value(name: str, **labels: str) -> float:
         return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
-    ok = {"rpc": "Translate", "code": "OK"}
+    ok = {"rpc": "Translate", "code": "OK", "detected": "false"}
     assert value("tlumach_requests_total", pair="en-uk", **ok) >= 1
-    assert await asyncio.to_thread(served, replica) == before + 2
+    assert await asyncio.to_thread(served, replica) == before + 3
     assert value("tlumach_requests_total", pair="en-ru", **ok) >= 1
-    assert (
-        value("tlumach_requests_total", rpc="Translate", pair="en-invalid", code="INVALID_ARGUMENT")
-        >= 1
-    )
+    refused = {"rpc": "Translate", "code": "INVALID_ARGUMENT", "detected": "false"}
+    assert value("tlumach_requests_total", pair=UNRESOLVED, **refused) >= 1
+    assert value("tlumach_requests_total", pair="en-uk", **(ok | {"detected": "true"})) >= 1
     assert value("tlumach_request_duration_seconds_count", pair="en-uk", **ok) >= 1
     assert value("tlumach_translated_characters_total", pair="en-uk") >= sum(map(len, TEXTS))
     assert value("tlumach_translated_tokens_total", pair="en-uk") > 0

@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from service.edge.enums import OUTCOME_TO_PB, TEXT_FORMAT_FROM_PB
-from service.errors import InvalidArgumentError
+from service.edge.status import bounded
+from service.errors import InvalidArgumentError, quoted
 from service.glossary.check import CheckResult, Upload
 from service.glossary.enforcement.report import TermReport
 from service.glossary.model import CompiledEntry, CompiledGlossary, CompiledTerms, Entry
@@ -94,7 +95,9 @@ def glossary_upload(message: pb.CheckGlossaryRequest) -> Upload:
     """The file of a CheckGlossary call; an unknown format is refused naming the field."""
     fmt = message.format or "yaml"
     if fmt not in GLOSSARY_FORMATS:
-        raise InvalidArgumentError("format", f"{fmt!r}; use one of {', '.join(GLOSSARY_FORMATS)}")
+        raise InvalidArgumentError(
+            "format", f"{quoted(fmt)}; use one of {', '.join(GLOSSARY_FORMATS)}"
+        )
     return Upload(message.content, fmt, tuple(message.column_languages))
 
 
@@ -160,7 +163,7 @@ def stream_failure(
 ) -> pb.TranslateStreamResponse:
     """A stream item that failed, with the retry delay when the error gives one."""
     failed = pb.TranslateStreamResponse(
-        item_id=item_id, status_code=status_code, error_message=message
+        item_id=item_id, status_code=status_code, error_message=bounded(message)
     )
     if retry_after_s is not None:
         failed.retry_delay.FromTimedelta(timedelta(seconds=retry_after_s))

@@ -18,6 +18,7 @@ from service.config import Settings
 from service.edge.access_control import AccessControl
 from service.edge.activity import Activity
 from service.edge.health import HealthService, start_health_port
+from service.edge.message_guard import MessageGuard
 from service.edge.reflection import enable_reflection
 from service.edge.servicer import TranslationServicer
 from service.errors import ConfigError, GlossaryError
@@ -201,7 +202,8 @@ async def build_server(
         ConsistencyStage(metrics, NameConsistency(compiler), text_executor),
     )
     server = grpc.aio.server(
-        interceptors=access.interceptors(),
+        # The guard first: a message that does not parse is refused before anything reads it.
+        interceptors=[MessageGuard(metrics), *access.interceptors()],
         options=[
             ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
             ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

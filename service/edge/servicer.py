@@ -14,8 +14,9 @@ from service import errors
 from service.config import Settings
 from service.edge import codec
 from service.edge.activity import Activity
+from service.edge.outcomes import Labels, ended_by_caller
 from service.edge.status import retry_after_of, rich_status, status_of
-from service.glossary.check import GlossaryCompiler, check_glossary
+from service.glossary.check import GlossaryCompiler, check_upload
 from service.glossary.store import GlossaryStore
 from service.logfmt import request_fields
 from service.metrics import Metrics
@@ -24,20 +25,18 @@ from service.pb import translation_pb2 as pb
 from service.pb import translation_pb2_grpc as pb_grpc
 from service.text.langid import LanguageDetector
 from service.translation.pipeline import Pipeline
-from service.vocab import LANGUAGES
+from service.translation.request import (
+    MAX_ITEM_ID_CHARS,
+    check_glossary_id,
+    check_printable_id,
+    check_texts,
+)
 
 logger = logging.getLogger(__name__)
 
 DEADLINE_MARGIN_S = 0.02
 T = TypeVar("T")
 Context = grpc.aio.ServicerContext[Any, Any]
-
-
-def pair_label(source: str, target: str) -> str:
-    """A metric label from the fixed set of pairs, never raw caller input."""
-    source = source if source in LANGUAGES else ("auto" if not source else "invalid")
-    target = target if target in LANGUAGES else "invalid"
-    return f"{source}-{target}"
 
 
 class TranslationServicer(pb_grpc.TranslationServiceServicer):
@@ -66,13 +65,14 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
     async def _observe(
         self,
         rpc: str,
-        pair: str,
         context: Context,
         call: Callable[[], Awaitable[T]],
+        labels: Labels | None = None,
         request_id: str = "",
         size: tuple[int, int] = (0, 0),
     ) -> T:
         """Run `call`, map domain errors to statuses, record metrics and one log line."""
+        labels = labels or Labels()
         started = time.monotonic()
         code = grpc.StatusCode.OK
         recorded = False
@@ -83,27 +83,29 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
             code = status_of(exc)
             # abort sends the status at once: count the rpc first, so that whatever the caller
             # does next (a scrape of the metrics) already sees it.
-            self._finished(rpc, pair, code, started, request_id, size)
+            self._finished(rpc, labels, code, started, request_id, size)
             recorded = True
             await context.abort_with_status(rich_status(code, str(exc), retry_after_of(exc)))
         except asyncio.CancelledError:
-            code = grpc.StatusCode.CANCELLED
+            code = ended_by_caller(context)
             raise
         except Exception:
             code = grpc.StatusCode.INTERNAL
-            logger.exception("rpc %s failed (pair %s, request id %s)", rpc, pair, request_id)
-            self._finished(rpc, pair, code, started, request_id, size)
+            logger.exception(
+                "rpc %s failed (pair %s, request id %s)", rpc, labels.pair(), request_id
+            )
+            self._finished(rpc, labels, code, started, request_id, size)
             recorded = True
             await context.abort(code, "internal error; see server logs")
         finally:
             if not recorded:
-                self._finished(rpc, pair, code, started, request_id, size)
+                self._finished(rpc, labels, code, started, request_id, size)
         raise AssertionError("unreachable: context.abort raises")
 
     def _finished(
         self,
         rpc: str,
-        pair: str,
+        labels: Labels,
         code: grpc.StatusCode,
         started: float,
         request_id: str = "",
@@ -111,8 +113,8 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
     ) -> None:
         """Count the rpc (or stream item) and write its one log line: sizes, never text."""
         elapsed = time.monotonic() - started
-        self._metrics.requests.labels(rpc, pair, code.name).inc()
-        self._metrics.request_duration.labels(rpc, pair, code.name).observe(elapsed)
+        pair = labels.pair()
+        self._metrics.request_finished(rpc, pair, code.name, elapsed, detected=labels.detected)
         fields = request_fields(
             rpc=rpc, pair=pair, texts=size[0], characters=size[1],
             latency_ms=elapsed * 1000, status=code.name, request_id=request_id,
@@ -122,21 +124,16 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
     async def Translate(
         self, request: pb.TranslateRequest, context: Context
     ) -> pb.TranslateResponse:
-        pair = pair_label(request.source_language, request.target_language)
         deadline = _deadline(context)
+        labels = Labels.of(request, self._metrics)
 
         async def call() -> pb.TranslateResponse:
-            self._metrics.inflight.labels(pair).inc()
-            try:
-                results = await self._pipeline.translate(
-                    codec.translation_request(request), deadline
-                )
-            finally:
-                self._metrics.inflight.labels(pair).dec()
+            domain_request = codec.translation_request(request)
+            results = await self._pipeline.translate(domain_request, deadline, labels.directions)
             return codec.translate_response(results, request.request_id)
 
         size = (len(request.texts), sum(len(text) for text in request.texts))
-        return await self._observe("Translate", pair, context, call, request.request_id, size)
+        return await self._observe("Translate", context, call, labels, request.request_id, size)
 
     async def TranslateStream(
         self,
@@ -169,6 +166,8 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
                 task.add_done_callback(tasks.discard)
             await asyncio.gather(*tasks)
         finally:
+            for task in tasks:  # the stream ended early (cancelled, past its deadline): its items
+                task.cancel()  # are not worked on for nobody
             await results.put(None)
 
     async def _stream_item(
@@ -179,12 +178,15 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         context: Context,
     ) -> None:
         request = item.request
-        pair = pair_label(request.source_language, request.target_language)
+        labels = Labels.of(request, self._metrics)
         started = time.monotonic()
         code = grpc.StatusCode.OK
         try:
             item_id, domain_request = codec.stream_item(item)
-            translated = await self._pipeline.translate(domain_request, _deadline(context))
+            check_printable_id("item_id", item_id, MAX_ITEM_ID_CHARS)
+            translated = await self._pipeline.translate(
+                domain_request, _deadline(context), labels.directions
+            )
             answer = codec.translate_response(translated, request.request_id)
             response = codec.stream_result(item_id, answer)
         except errors.TlumachError as exc:
@@ -192,16 +194,19 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
             response = codec.stream_failure(
                 item.item_id, code.value[0], str(exc), retry_after_of(exc)
             )
+        except asyncio.CancelledError:
+            code = ended_by_caller(context)
+            raise
         except Exception:
             code = grpc.StatusCode.INTERNAL
-            logger.exception("stream item failed (pair %s)", pair)
+            logger.exception("stream item failed (pair %s)", labels.pair())
             response = codec.stream_failure(
                 item.item_id, code.value[0], "internal error; see server logs", None
             )
         finally:
             window.release()
-        size = (len(request.texts), sum(len(text) for text in request.texts))
-        self._finished("TranslateStream", pair, code, started, request.request_id, size)
+            size = (len(request.texts), sum(len(text) for text in request.texts))
+            self._finished("TranslateStream", labels, code, started, request.request_id, size)
         await results.put(response)
 
     async def DetectLanguage(
@@ -209,15 +214,11 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
     ) -> pb.DetectLanguageResponse:
         async def call() -> pb.DetectLanguageResponse:
             texts = codec.texts_to_detect(request)
-            if not texts:
-                raise errors.InvalidArgumentError("texts", "at least one text is required")
-            limit = self._settings.max_texts_per_request
-            if len(texts) > limit:
-                raise errors.InvalidArgumentError("texts", f"at most {limit} texts")
+            check_texts(texts, self._settings)  # the limits of Translate: same work per text
             found = await asyncio.to_thread(lambda: [self._detector.detect(t) for t in texts])
             return codec.detections(found)
 
-        return await self._observe("DetectLanguage", "none", context, call)
+        return await self._observe("DetectLanguage", context, call)
 
     async def ListLanguagePairs(
         self, request: pb.ListLanguagePairsRequest, context: Context
@@ -225,7 +226,7 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         async def call() -> pb.ListLanguagePairsResponse:
             return codec.language_pairs(self._registry.served_pairs())
 
-        return await self._observe("ListLanguagePairs", "none", context, call)
+        return await self._observe("ListLanguagePairs", context, call)
 
     async def ListGlossaries(
         self, request: pb.ListGlossariesRequest, context: Context
@@ -233,35 +234,28 @@ class TranslationServicer(pb_grpc.TranslationServiceServicer):
         async def call() -> pb.ListGlossariesResponse:
             return codec.glossary_list(self._glossaries.list())
 
-        return await self._observe("ListGlossaries", "none", context, call)
+        return await self._observe("ListGlossaries", context, call)
 
     async def GetGlossary(
         self, request: pb.GetGlossaryRequest, context: Context
     ) -> pb.GetGlossaryResponse:
         async def call() -> pb.GetGlossaryResponse:
-            compiled = self._glossaries.get(codec.glossary_id(request))
+            glossary_id = codec.glossary_id(request)
+            check_glossary_id("glossary_id", glossary_id)
+            compiled = self._glossaries.get(glossary_id, "glossary_id")
             return await asyncio.to_thread(codec.glossary, compiled)
 
-        return await self._observe("GetGlossary", "none", context, call)
+        return await self._observe("GetGlossary", context, call)
 
     async def CheckGlossary(
         self, request: pb.CheckGlossaryRequest, context: Context
     ) -> pb.CheckGlossaryResponse:
         async def call() -> pb.CheckGlossaryResponse:
             upload = codec.glossary_upload(request)
-            result = await asyncio.to_thread(
-                lambda: check_glossary(
-                    upload.content,
-                    fmt=upload.fmt,
-                    glossary_id="uploaded",
-                    source="request",
-                    compiler=self._compiler,
-                    column_languages=upload.column_languages or None,
-                )
-            )
+            result = await asyncio.to_thread(check_upload, upload, self._compiler)
             return codec.glossary_check(result)
 
-        return await self._observe("CheckGlossary", "none", context, call)
+        return await self._observe("CheckGlossary", context, call)
 
 
 def _deadline(context: Context) -> float | None:

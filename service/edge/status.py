@@ -21,6 +21,17 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], grpc.StatusCode], ...] = (
     (errors.DrainingError, grpc.StatusCode.UNAVAILABLE),
 )
 CODES_BY_VALUE = {code.value[0]: code for code in grpc.StatusCode}
+MAX_MESSAGE_CHARS = 1000
+"""A status message travels in a header (twice, with the details) that clients cap at 8-16 KB; a
+longer one would arrive as RESOURCE_EXHAUSTED 'metadata size exceeds hard limit' instead."""
+
+
+def bounded(message: str) -> str:
+    """`message` cut to MAX_MESSAGE_CHARS; it begins with the field, so the name survives."""
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    tail = f"... ({len(message)} characters)"
+    return message[: MAX_MESSAGE_CHARS - len(tail)] + tail
 
 
 def status_of(exc: Exception) -> grpc.StatusCode:
@@ -47,7 +58,7 @@ def rich_status(code: grpc.StatusCode, message: str, retry_after_s: float | None
         packed = any_pb2.Any()
         packed.Pack(error_details_pb2.RetryInfo(retry_delay=_duration(retry_after_s)))
         details.append(packed)
-    proto = status_pb2.Status(code=code.value[0], message=message, details=details)
+    proto = status_pb2.Status(code=code.value[0], message=bounded(message), details=details)
     return rpc_status.to_status(proto)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service.errors import GlossaryError, NotFoundError
+from service.errors import GlossaryError, NotFoundError, quoted
 from service.glossary.check import GlossaryCompiler, check_glossary
 from service.glossary.model import CompiledGlossary
 
@@ -72,20 +72,21 @@ class GlossaryStore:
         """Recompile only files whose modification time, size or inode changed; drop deleted."""
         return self._reload(force=False)
 
-    def get(self, glossary_id: str) -> CompiledGlossary:
-        """The compiled glossary `glossary_id`; NotFoundError lists the known ids."""
-        return self.get_revision(glossary_id)[0]
+    def get(self, glossary_id: str, field: str = "") -> CompiledGlossary:
+        """The compiled glossary `glossary_id`; NotFoundError names `field` and the known ids."""
+        return self.get_revision(glossary_id, field)[0]
 
-    def get_revision(self, glossary_id: str) -> tuple[CompiledGlossary, int]:
+    def get_revision(self, glossary_id: str, field: str = "") -> tuple[CompiledGlossary, int]:
         """The compiled glossary and the revision it is served as (new on every reload that
-        changes it), read together; NotFoundError lists the known ids."""
+        changes it), read together; NotFoundError names `field` and the known ids."""
         with self._lock:
             found = self._served.get(glossary_id)
             revision = self._revisions.get(glossary_id, 0)
             known = sorted(self._served)
         if found is None:
             raise NotFoundError(
-                f"unknown glossary {glossary_id!r}; known: {', '.join(known) or 'none'}"
+                f"unknown glossary {quoted(glossary_id)}; known: {', '.join(known) or 'none'}",
+                field,
             )
         return found, revision
 

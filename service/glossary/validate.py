@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from service.errors import quoted
 from service.glossary.model import (
     CASES,
     GENDERS,
@@ -14,6 +15,7 @@ from service.glossary.model import (
     Glossary,
 )
 from service.glossary.problem import ERROR, WARNING, Problem
+from service.glossary.term_rules import MAX_TERMS_PER_LANGUAGE, unusable
 from service.vocab import INFLECTED_LANGUAGES, LANGUAGES
 
 __all__ = ["Problem", "errors_of", "validate"]
@@ -21,6 +23,8 @@ __all__ = ["Problem", "errors_of", "validate"]
 ALL_CASES = CASES + PLURAL_CASES
 # Ids appear in term reports and gRPC requests: keep them to one unambiguous token.
 _ID = re.compile(r"^[\w.-]+$")
+MAX_ENTRY_ID_CHARS = 128
+_KEY_CHARS = 16
 
 
 def validate(glossary: Glossary) -> list[Problem]:
@@ -60,12 +64,21 @@ def _file_problems(glossary: Glossary) -> Iterator[Problem]:
 
 
 def _unknown_language(language: str) -> str:
-    return f"unknown language code {language!r}; accepted: {', '.join(LANGUAGES)}"
+    return f"unknown language code {quoted(language)}; accepted: {', '.join(LANGUAGES)}"
+
+
+def _key(language: str) -> str:
+    """A language key as a field name shows it (`terms.uk`); an odd or long one is quoted."""
+    if len(language) <= _KEY_CHARS and language.isprintable() and "." not in language:
+        return f".{language}"
+    return f"[{quoted(language, _KEY_CHARS)}]"
 
 
 def _entry_problems(entry: Entry, glossary: Glossary) -> Iterator[Problem]:
     if not _ID.match(entry.id):
         yield _error(glossary, entry, "id", "use letters, digits, '_', '-' and '.' only")
+    elif len(entry.id) > MAX_ENTRY_ID_CHARS:
+        yield _error(glossary, entry, "id", f"at most {MAX_ENTRY_ID_CHARS} characters")
     if entry.kind not in KINDS:
         yield _error(glossary, entry, "kind", f"unknown kind; accepted: {', '.join(KINDS)}")
     if entry.gender is not None and entry.gender not in GENDERS:
@@ -90,14 +103,21 @@ def _term_problems(entry: Entry, glossary: Glossary) -> Iterator[Problem]:
         yield _warning(glossary, entry, "terms", "terms in one language only: nothing to enforce")
     for field, table in (("terms", entry.terms), ("forbidden", entry.forbidden)):
         for language, terms in table.items():
-            yield from _language_problems(glossary, entry, f"{field}.{language}", language)
-            yield from _text_problems(glossary, entry, f"{field}.{language}", terms)
+            where = f"{field}{_key(language)}"
+            yield from _language_problems(glossary, entry, where, language)
+            if len(terms) > MAX_TERMS_PER_LANGUAGE:
+                yield _error(glossary, entry, where, f"at most {MAX_TERMS_PER_LANGUAGE} terms")
+                continue
+            yield from _text_problems(glossary, entry, where, terms, language)
             if field == "terms" and not terms:
-                yield _error(glossary, entry, f"terms.{language}", "empty list of terms")
+                yield _error(glossary, entry, where, "empty list of terms")
     for language, banned in entry.forbidden.items():
         for term in set(banned) & set(entry.terms.get(language, ())):
             yield _error(
-                glossary, entry, f"forbidden.{language}", f"{term!r} is also an accepted term"
+                glossary,
+                entry,
+                f"forbidden{_key(language)}",
+                f"{quoted(term)} is also an accepted term",
             )
         if language in glossary.languages and not entry.terms.get(language):
             yield _warning(
@@ -118,19 +138,31 @@ def _language_problems(
 
 
 def _text_problems(
-    glossary: Glossary, entry: Entry, field: str, terms: tuple[str, ...]
+    glossary: Glossary,
+    entry: Entry,
+    field: str,
+    terms: tuple[str, ...],
+    language: str | None = None,
 ) -> Iterator[Problem]:
+    """Spacing of every term; with `language`, whether each can be a term (term_rules)."""
     seen: set[str] = set()
     for position, term in enumerate(terms):
         where = f"{field}[{position}]"
+        why = unusable(term, language) if language is not None else None
         if not term.strip():
             yield _error(glossary, entry, where, "empty term")
         elif term != term.strip():
-            yield _error(glossary, entry, where, f"{term!r} has leading or trailing whitespace")
+            yield _error(
+                glossary, entry, where, f"{quoted(term)} has leading or trailing whitespace"
+            )
         elif "  " in term or "\t" in term or "\n" in term:
-            yield _error(glossary, entry, where, f"{term!r} has repeated or non-space whitespace")
+            yield _error(
+                glossary, entry, where, f"{quoted(term)} has repeated or non-space whitespace"
+            )
+        elif why is not None:
+            yield _error(glossary, entry, where, f"{quoted(term)}: {why}")
         if term in seen:
-            yield _warning(glossary, entry, where, f"{term!r} is listed twice")
+            yield _warning(glossary, entry, where, f"{quoted(term)} is listed twice")
         seen.add(term)
 
 
@@ -148,8 +180,8 @@ def _override_problems(entry: Entry, glossary: Glossary) -> Iterator[Problem]:
                 glossary,
                 entry,
                 f"{field}.nomn",
-                f"the nominative override {cases['nomn']!r} conflicts with the preferred term "
-                f"{preferred!r}; the nominative is the term itself",
+                f"the nominative override {quoted(cases['nomn'])} conflicts with the preferred "
+                f"term {quoted(preferred)}; the nominative is the term itself",
             )
     for language, table in entry.variants.items():
         field = f"variants.{language}"
@@ -161,7 +193,7 @@ def _override_problems(entry: Entry, glossary: Glossary) -> Iterator[Problem]:
                 yield from _forbidden_form(glossary, entry, f"{field}.{case}", language, form)
                 if entry.forms.get(language, {}).get(case) == form:
                     yield _warning(
-                        glossary, entry, f"{field}.{case}", f"{form!r} is already the form"
+                        glossary, entry, f"{field}.{case}", f"{quoted(form)} is already the form"
                     )
 
 
@@ -173,7 +205,7 @@ def _override_language(
             glossary,
             entry,
             field,
-            f"case forms apply to {', '.join(INFLECTED_LANGUAGES)} only, not {language!r}",
+            f"case forms apply to {', '.join(INFLECTED_LANGUAGES)} only, not {quoted(language)}",
         )
     elif not entry.terms.get(language):
         yield _error(glossary, entry, field, f"overrides for {language} but no {language} term")
@@ -181,7 +213,9 @@ def _override_language(
 
 def _case_problems(glossary: Glossary, entry: Entry, field: str, case: str) -> Iterator[Problem]:
     if case not in ALL_CASES:
-        yield _error(glossary, entry, field, f"unknown case {case!r}; accepted: {' '.join(CASES)}")
+        yield _error(
+            glossary, entry, field, f"unknown case {quoted(case)}; accepted: {' '.join(CASES)}"
+        )
     elif case in PLURAL_CASES and entry.gender != "plural":
         yield _warning(glossary, entry, field, "plural case on an entry whose gender is not plural")
 
@@ -190,7 +224,7 @@ def _forbidden_form(
     glossary: Glossary, entry: Entry, field: str, language: str, form: str
 ) -> Iterator[Problem]:
     if form in entry.forbidden.get(language, ()):
-        yield _error(glossary, entry, field, f"{form!r} is also listed as forbidden")
+        yield _error(glossary, entry, field, f"{quoted(form)} is also listed as forbidden")
 
 
 def _shared_terms(
@@ -205,7 +239,7 @@ def _shared_terms(
                     glossary,
                     entry,
                     f"terms.{language}[{position}]",
-                    f"{term!r} is already a term of entry {first!r}",
+                    f"{quoted(term)} is already a term of entry {quoted(first)}",
                 )
 
 
@@ -223,5 +257,5 @@ def _forbidden_elsewhere(
                         glossary,
                         entry,
                         f"forbidden.{language}[{position}]",
-                        f"{term!r} is an accepted term of entry {other!r}",
+                        f"{quoted(term)} is an accepted term of entry {quoted(other)}",
                     )

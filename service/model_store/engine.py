@@ -81,6 +81,18 @@ class Engine:
     def _encode(self, text: str) -> tuple[str, ...]:
         return tuple(self._source.encode(text, out_type=str))
 
+    def fit(self, text: str) -> str:
+        """`text` cut to its first `max_input_tokens` source pieces (unchanged when it fits).
+
+        Only for another model's output (a pivot translation), which can run to that model's
+        `max_output_tokens`; a caller's sentence is split to fit instead, never cut.
+        """
+        pieces: list[str] = self._source.encode(text, out_type=str)
+        if len(pieces) <= self.max_input_tokens:
+            return text
+        cut: str = self._source.decode(pieces[: self.max_input_tokens])
+        return cut
+
     def translate_batch(
         self,
         texts: Sequence[str],

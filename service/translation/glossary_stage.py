@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
-from service.errors import GlossaryError, InvalidArgumentError, NotFoundError, TlumachError
+from service.errors import GlossaryError, InvalidArgumentError, NotFoundError, TlumachError, quoted
 from service.glossary.enforcement.enforcer import Enforcer
 from service.glossary.enforcement.match import TermMatch
 from service.glossary.enforcement.report import EnforcementResult, TermReport
@@ -98,10 +98,13 @@ class GlossaryStage:
         """
         entries = list(self._inline_entries(request))
         fingerprint: list[object] = [inline_digest(request.inline_entries)]
-        for glossary_id in request.glossary_ids:
+        for index, glossary_id in enumerate(request.glossary_ids):
+            field = f"glossary_ids[{index}]"
             if self._store is None:
-                raise NotFoundError(f"glossary {glossary_id!r} not found: no glossaries loaded")
-            compiled, revision = self._store.get_revision(glossary_id)
+                raise NotFoundError(
+                    f"glossary {quoted(glossary_id)} not found: no glossaries loaded", field
+                )
+            compiled, revision = self._store.get_revision(glossary_id, field)
             entries.extend(compiled.entries)
             fingerprint.append((glossary_id, revision))
         return RequestEntries(tuple(entries), tuple(fingerprint))
@@ -118,7 +121,7 @@ class GlossaryStage:
                 index = ids.index(problem.entry_id) if problem.entry_id in ids else 0
                 raise InvalidArgumentError(
                     f"inline_entries[{index}].{problem.field or 'id'}",
-                    f"entry {problem.entry_id!r}: {problem.message}",
+                    f"entry {quoted(problem.entry_id)}: {problem.message}",
                 )
         try:
             return self._compiler.compile(glossary).entries

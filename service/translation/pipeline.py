@@ -19,6 +19,7 @@ from service.metrics import Metrics
 from service.translation.admission import Admission, estimate_sentences
 from service.translation.batcher import Batcher, BatchOptions
 from service.translation.consistency_stage import ConsistencyStage
+from service.translation.directions import Directions, requested_pair
 from service.translation.glossary_stage import Enforced, GlossaryStage, RequestEntries, Sentences
 from service.translation.guard_stage import GuardStage
 from service.translation.preparation import Prepared, Preparer, Unchanged
@@ -70,13 +71,21 @@ class Pipeline:
         self._consistency = consistency
 
     async def translate(
-        self, request: TranslationRequest, deadline: float | None = None
+        self,
+        request: TranslationRequest,
+        deadline: float | None = None,
+        directions: Directions | None = None,
     ) -> list[TranslationResult]:
         """Results in request order; raises domain errors for the caller's mistakes.
 
         Past `deadline` (a `time.monotonic()` value) the work is abandoned with
         DeadlineExceededError; a request the server cannot finish in time is refused at once.
+        `directions` learns where each text goes (for the caller's metrics).
         """
+        if directions is None:
+            directions = Directions(
+                requested_pair(request.source_language, request.target_language)
+            )
         request.validate(self._settings)
         sentences = estimate_sentences(request.texts)
         with self._admission.admit(
@@ -88,7 +97,9 @@ class Pipeline:
                     return list(
                         await asyncio.gather(
                             *(
-                                self._translate_text(i, text, request, entries, deadline)
+                                self._translate_text(
+                                    i, text, request, entries, deadline, directions
+                                )
                                 for i, text in enumerate(request.texts)
                             )
                         )
@@ -103,6 +114,7 @@ class Pipeline:
         request: TranslationRequest,
         entries: RequestEntries,
         deadline: float | None,
+        directions: Directions,
     ) -> TranslationResult:
         # 1-3. Check and detect; segment, protect, cut; match glossary terms.
         started = time.monotonic()
@@ -114,10 +126,22 @@ class Pipeline:
             return TranslationResult(
                 text, found.source, found.confidence, "", warnings=tuple(found.warnings)
             )
-        route = prepared.route
-        self._metrics.stage_duration.labels("encode", route.pair).observe(
+        self._metrics.stage_duration.labels("encode", prepared.route.pair).observe(
             time.monotonic() - started
         )
+        with directions.translating(prepared.route.pair):
+            return await self._translate_prepared(text, prepared, request, entries, deadline)
+
+    async def _translate_prepared(
+        self,
+        text: str,
+        prepared: Prepared,
+        request: TranslationRequest,
+        entries: RequestEntries,
+        deadline: float | None,
+    ) -> TranslationResult:
+        """Steps 4-8 for one text whose direction is known."""
+        found, route = prepared.found, prepared.route
         # 4-6. Translate, guard, enforce and score every sentence the cache does not hold.
         finished = await self._finish(prepared, request, entries, deadline)
         # 7. Names no glossary covers: every mention as the model wrote it where it was surest.

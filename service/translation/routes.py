@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -10,6 +12,8 @@ from service.hypothesis import Alignment, Hypothesis
 from service.metrics import Metrics
 from service.model_store.registry import Leg, Route
 from service.translation.batcher import Batcher, BatchLimits, BatchOptions, RunBatch
+
+logger = logging.getLogger(__name__)
 
 
 def leg_batcher(leg: Leg, limits: BatchLimits, metrics: Metrics) -> Batcher:
@@ -109,15 +113,35 @@ class RouteTranslator:
     ) -> list[str]:
         """The sentences in the last leg's source language (pivot legs give their best)."""
         texts = list(sentences)
-        for leg in self.route.legs[:-1]:
+        for leg, following in itertools.pairwise(self.route.legs):
             # Scoring repeats one source per candidate: decode each distinct sentence once.
             distinct = list(dict.fromkeys(texts))
             results = await self._batchers[leg.pair].submit(
                 distinct, BatchOptions(beam_size=beam_size), deadline=deadline
             )
-            best = {s: h[0].text if h else "" for s, h in zip(distinct, results, strict=True)}
+            best = {
+                s: _within_input(h[0], following) if h else ""
+                for s, h in zip(distinct, results, strict=True)
+            }
             texts = [best[text] for text in texts]
         return texts
+
+
+def _within_input(hypothesis: Hypothesis, following: Leg) -> str:
+    """A pivot translation the next model can read: a model's output may run to its
+    `max_output_tokens`, longer than the next one's input bound (a degenerate repetition)."""
+    # Counting pieces costs a tokenisation; only an output near the bound can be over it.
+    if len(hypothesis.tokens) * 2 < following.engine.max_input_tokens:
+        return hypothesis.text
+    fitted = following.engine.fit(hypothesis.text)
+    if fitted != hypothesis.text:
+        logger.warning(
+            "pivot translation cut to the %d-token input of %s (%d output tokens)",
+            following.engine.max_input_tokens,
+            following.pair,
+            len(hypothesis.tokens),
+        )
+    return fitted
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from service.errors import GlossaryError
+from service.errors import GlossaryError, GlossaryLimitError
 from service.glossary.io.tables import dump_table, parse_table
 from service.glossary.io.tbx_tmx import parse_tbx, parse_tmx
 from service.glossary.io.yaml_files import dump_yaml, load_glossary, parse_yaml, read_yaml
@@ -81,7 +81,7 @@ def check_size(data: str | bytes, source: str) -> None:
     """Refuses a glossary over MAX_GLOSSARY_BYTES before any parser sees it."""
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > MAX_GLOSSARY_BYTES:
-        raise GlossaryError(
+        raise GlossaryLimitError(
             f"{size} bytes is over the limit of {MAX_GLOSSARY_BYTES} bytes per glossary",
             file=source,
         )
@@ -122,7 +122,14 @@ def decode_text(data: bytes, source: str) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else a detected
     legacy code page such as cp1251, which Excel in Ukrainian and Russian locales writes."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise GlossaryError(
+                f"starts with a UTF-16 byte-order mark but is not UTF-16 ({exc.reason} at byte "
+                f"{exc.start}); save as UTF-8",
+                file=source,
+            ) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -99,11 +99,13 @@ def build_glossary(
     records: list[Record], *, glossary_id: str, source: str, name: str = ""
 ) -> Glossary:
     """Entries from records, with ids from the English (or first) term, made unique."""
-    explicit = {record.id for record in records if record.id}
-    taken: set[str] = set()
+    taken = {record.id for record in records if record.id}
+    # The last number given to each base id: a file of many rows with the same term numbers
+    # them in one pass, not by trying every number again for each row.
+    numbers: dict[str, int] = {}
     entries = []
     for record in records:
-        entry_id = record.id or _unique(_base_id(record), explicit | taken)
+        entry_id = record.id or _unique(_base_id(record), taken, numbers)
         taken.add(entry_id)
         entries.append(_entry(record, entry_id))
     used = {language for entry in entries for language in entry.terms}
@@ -124,11 +126,12 @@ def _base_id(record: Record) -> str:
     return slug(first)
 
 
-def _unique(base: str, taken: set[str]) -> str:
-    candidate, number = base, 1
+def _unique(base: str, taken: set[str], numbers: dict[str, int]) -> str:
+    candidate, number = base, numbers.get(base, 1)
     while candidate in taken:
         number += 1
         candidate = f"{base}_{number}"
+    numbers[base] = number
     return candidate
 
 

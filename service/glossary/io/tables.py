@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from service.errors import GlossaryError
+from service.errors import GlossaryError, GlossaryLimitError
 from service.glossary.io.records import (
     Record,
     bool_value,
@@ -33,10 +33,11 @@ def parse_table(
     name: str = "",
 ) -> Glossary:
     """Read CSV (`delimiter=","`; `;` files from Excel are detected) or TSV (`"\\t"`)."""
+    # Old Mac files end lines with a bare CR, which csv refuses inside unquoted cells.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if delimiter == ",":
         delimiter = _comma_or_semicolon(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    rows = [row for row in _rows(text, delimiter, source) if any(cell.strip() for cell in row)]
     if not rows:
         raise GlossaryError("the file has no rows", file=source)
     header = _header(rows[0], source)
@@ -54,6 +55,22 @@ def parse_table(
         _record(header, row, f"row {start + number}", source) for number, row in enumerate(body)
     ]
     return build_glossary(records, glossary_id=glossary_id, source=source, name=name)
+
+
+def _rows(text: str, delimiter: str, source: str) -> list[list[str]]:
+    """Every row; GlossaryError naming the line for what the csv module cannot read."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        where = f"line {reader.line_num}"
+        if "field larger than field limit" in str(exc):
+            raise GlossaryLimitError(
+                f"a cell longer than {csv.field_size_limit()} characters (the limit per cell)",
+                file=source,
+                entry=where,
+            ) from exc
+        raise GlossaryError(f"cannot read the table: {exc}", file=source, entry=where) from exc
 
 
 def dump_table(glossary: Glossary, *, delimiter: str) -> str:
@@ -101,7 +118,10 @@ def _export_header(glossary: Glossary) -> list[str]:
 def _comma_or_semicolon(text: str) -> str:
     """Excel in Ukrainian and Russian locales saves "CSV" with `;` between cells."""
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    cells = {sep: len(next(csv.reader([first_line], delimiter=sep))) for sep in ",;"}
+    try:
+        cells = {sep: len(next(csv.reader([first_line], delimiter=sep), [])) for sep in ",;"}
+    except csv.Error:  # a line csv cannot read: the full read below says where and why
+        return ","
     return ";" if cells[";"] > cells[","] else ","
 
 

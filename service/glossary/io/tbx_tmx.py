@@ -1,15 +1,13 @@
-"""TBX v2 (`martif`), TBX v3 (`tbx`, DCA and DCT styles) and TMX glossaries, via defusedxml."""
+"""TBX v2 (`martif`), TBX v3 (`tbx`, DCA and DCT styles) and TMX glossaries (see xml_tree)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml
-import defusedxml.ElementTree
+from xml.etree.ElementTree import Element
 
 from service.errors import GlossaryError
 from service.glossary.io.records import Record, build_glossary, gender_value, language_code
+from service.glossary.io.xml_tree import parse_xml
 from service.glossary.model import Glossary
 from service.vocab import INFLECTED_LANGUAGES
 
@@ -32,7 +30,7 @@ _TMX_TEXT_INLINE = frozenset({"hi", "sub", "g", "mrk"})
 
 def parse_tbx(data: str | bytes, *, glossary_id: str, source: str, name: str = "") -> Glossary:
     """Every termEntry (v2) / conceptEntry (v3) becomes one entry with all its languages."""
-    root = _parse_xml(data, source)
+    root = parse_xml(data, source)
     if _local(root.tag) not in ("martif", "tbx"):
         raise GlossaryError(
             f"root element <{_local(root.tag)}> is neither martif (TBX v2) nor tbx (TBX v3)",
@@ -47,7 +45,7 @@ def parse_tbx(data: str | bytes, *, glossary_id: str, source: str, name: str = "
 
 def parse_tmx(data: str | bytes, *, glossary_id: str, source: str, name: str = "") -> Glossary:
     """Every translation unit (`tu`) becomes one entry of kind `term`."""
-    root = _parse_xml(data, source)
+    root = parse_xml(data, source)
     if _local(root.tag) != "tmx":
         raise GlossaryError(f"root element <{_local(root.tag)}> is not tmx", file=source)
     records = []
@@ -62,23 +60,6 @@ def parse_tmx(data: str | bytes, *, glossary_id: str, source: str, name: str = "
         if record.terms:
             records.append(record)
     return build_glossary(records, glossary_id=glossary_id, source=source, name=name)
-
-
-def _parse_xml(data: str | bytes, source: str) -> Element:
-    """Refuses entity declarations (billion laughs) and external references."""
-    try:
-        root: Element = defusedxml.ElementTree.fromstring(
-            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
-        )
-    except defusedxml.DefusedXmlException as exc:
-        raise GlossaryError(
-            f"refused unsafe XML ({type(exc).__name__}): entity declarations and external "
-            "references are not allowed",
-            file=source,
-        ) from exc
-    except ParseError as exc:
-        raise GlossaryError(f"not well-formed XML: {exc}", file=source) from exc
-    return root
 
 
 def _tbx_record(concept: Element, where: str, source: str) -> Record:

@@ -79,6 +79,11 @@ def read_yaml(text: str, *, glossary_id: str, source: str) -> tuple[Glossary | N
     except yaml.YAMLError as exc:
         reader.error("", "", f"not valid YAML: {_short(exc)}")
         return None, reader.problems
+    except (ValueError, RecursionError) as exc:
+        # Values the loader cannot build: an integer of thousands of digits (Python refuses to
+        # convert it), a structure nested too deep for the pure-Python loader.
+        reader.error("", "", f"not valid YAML: {type(exc).__name__}: {str(exc)[:200]}")
+        return None, reader.problems
     if not isinstance(document, dict):
         reader.error("", "", "the file must be a YAML mapping with `name` and `entries`")
         return None, reader.problems
