@@ -61,7 +61,9 @@ async def until_serving(port: int, timeout_s: float = 120) -> None:
     raise TimeoutError("never SERVING")
 
 
-async def one_call_per_direction(port: int) -> None:
+async def one_call_per_direction(port: int, pid: int) -> list[tuple[str, float]]:
+    """RSS after each direction's first call: shows which first use grows the process."""
+    grown: list[tuple[str, float]] = []
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         stub = pb_grpc.TranslationServiceStub(channel)
         for pair in PAIRS:
@@ -72,6 +74,8 @@ async def one_call_per_direction(port: int) -> None:
                 glossary_ids=["news-ua"],
             )
             await stub.Translate(request, timeout=120)
+            grown.append((pair, rss_mb(pid)))
+    return grown
 
 
 def main() -> None:
@@ -88,7 +92,7 @@ def main() -> None:
         asyncio.run(until_serving(server.port))
         serving_s = time.monotonic() - started
         at_start = rss_mb(server.process.pid)
-        asyncio.run(one_call_per_direction(server.port))
+        grown = asyncio.run(one_call_per_direction(server.port, server.process.pid))
         after_calls = rss_mb(server.process.pid)
     finally:
         server.stop()
@@ -96,6 +100,8 @@ def main() -> None:
     print("| start-up to SERVING s | RSS at SERVING MB | RSS after a call per direction MB |")
     print("|---|---|---|")
     print(f"| {serving_s:.1f} | {at_start:.0f} | {after_calls:.0f} |")
+    print("\nRSS after the first call of each direction, in order: " + ", ".join(
+        f"{pair} {mb:.0f} MB" for pair, mb in grown))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -86,6 +86,8 @@ class Settings:
     """Finished sentences kept for repeats (LRU); 0 turns the cache off."""
     watchdog_stall_s: float = 60.0
     """Health turns NOT_SERVING when a direction has had work but finished no batch this long."""
+    malloc_arena_max: int = 2
+    """glibc malloc arenas for the whole process (0: glibc's default of 8 per core)."""
     tls_cert_file: Path | None = None
     """PEM certificate chain of the server; with `tls_key_file` the port speaks only TLS."""
     tls_key_file: Path | None = None
@@ -117,6 +119,7 @@ class Settings:
             _check_range(name, getattr(self, name), 1, 10_000_000)
         _check_range("intra_threads", self.intra_threads, 0, 1024)
         _check_range("sentence_cache_size", self.sentence_cache_size, 0, 10_000_000)
+        _check_range("malloc_arena_max", self.malloc_arena_max, 0, 1024)
         _check_range("beam_size", self.beam_size, 1, 16)
         _check_range("max_input_tokens", self.max_input_tokens, 8, 512)
         # A pivot leg reads the previous leg's output: it must fit the model's 512 positions.

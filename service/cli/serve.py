@@ -99,9 +99,12 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"tlumach serve: {exc}")
         return 2
+    from service.cli.allocator import limit_malloc_arenas
     from service.logfmt import configure_logging
 
     configure_logging(settings.log_format, settings.log_level)
+    # Before any thread of the server exists: arenas made earlier are kept.
+    limit_malloc_arenas(settings.malloc_arena_max)
     return asyncio.run(_serve(settings))
 
 
