@@ -45,13 +45,20 @@ async def raw_call(channel: grpc.aio.Channel, method: Any, payload: bytes, **kwa
     return await channel.unary_unary(path)(payload, timeout=20, **kwargs)
 
 
-@pytest.mark.parametrize("method", list(SERVICE.methods), ids=lambda m: m.name)
-@pytest.mark.parametrize("payload", BROKEN, ids=str)
+# A message without fields keeps bytes it does not know as unknown fields: only a cut one is
+# broken for it.
+CASES = [
+    pytest.param(method, payload, id=f"{payload}-{method.name}")
+    for method in SERVICE.methods
+    for payload in BROKEN
+    if payload == "truncated" or method.input_type.fields
+]
+
+
+@pytest.mark.parametrize(("method", "payload"), CASES)
 async def test_a_message_that_does_not_parse_is_invalid_argument(
     server: RunningServer, method: Any, payload: str
 ) -> None:
-    if payload != "truncated" and not method.input_type.fields:
-        pytest.skip("a message without fields keeps what it does not know as unknown fields")
     before = server.sample(
         "tlumach_requests_total",
         {
