@@ -98,9 +98,17 @@ def _request(text: str) -> pb.TranslateRequest:
 
 
 def start_server(
-    models: Path, beam: int, inter: int, intra: int, out_tokens: int, guard: str, cache: int = 0
+    models: Path,
+    beam: int,
+    inter: int,
+    intra: int,
+    out_tokens: int,
+    guard: str,
+    cache: int = 0,
+    malloc_arenas: int | None = None,
 ) -> ServeProcess:
-    """A real `tlumach serve` process on a free port."""
+    """A real `tlumach serve` process on a free port (`malloc_arenas` None: its default)."""
+    arenas = {} if malloc_arenas is None else {"TLUMACH_MALLOC_ARENA_MAX": str(malloc_arenas)}
     threads = ["--inter-threads", str(inter), "--intra-threads", str(intra)]
     return start_serve(
         models,
@@ -113,6 +121,7 @@ def start_server(
             "TLUMACH_SENTENCE_CACHE_SIZE": str(cache),
             "TLUMACH_MAX_OUTPUT_TOKENS": str(out_tokens),
             "TLUMACH_LANGUAGE_GUARD": guard,
+            **arenas,
         },
     )
 
@@ -162,6 +171,9 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=2)
     parser.add_argument("--output-tokens", type=int, default=32, help="decoded tokens per sentence")
     parser.add_argument("--paced-seconds", type=float, default=30, help="0 skips the 70%% run")
+    parser.add_argument(
+        "--malloc-arenas", type=int, default=None, help="the server's malloc_arena_max (0: glibc's)"
+    )
     args = parser.parse_args()
     models = model_dir()
     texts = sentences(args.sentences)
@@ -174,7 +186,9 @@ def main() -> None:
     translator.translate_batch(tokens[:4], beam_size=args.beam, max_decoding_length=8)
     raw: dict[int, list[float]] = {c: [] for c in counts}
     served: dict[int, list[dict[str, float]]] = {c: [] for c in counts}
-    server = start_server(models, args.beam, 2, 1, args.output_tokens, "false")
+    server = start_server(
+        models, args.beam, 2, 1, args.output_tokens, "false", malloc_arenas=args.malloc_arenas
+    )
     try:
         for _ in range(args.rounds):
             for clients in counts:
