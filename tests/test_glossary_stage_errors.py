@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
 
 from service.glossary.enforcement.enforcer import Enforcer
-from service.glossary.enforcement.match import TermMatch
 from service.glossary.enforcement.report import EnforcementResult
 from service.glossary.enforcement.steps import Steps
 from service.glossary.model import CompiledEntry
@@ -40,24 +40,12 @@ class OneSentenceFails(Enforcer):
         target_lang: str,
         hypotheses: Sequence[Hypothesis],
         entries: Sequence[CompiledEntry],
-        *,
-        model: bool = False,
-        enabled: bool = True,
-        matches: list[TermMatch] | None = None,
+        **options: Any,
     ) -> Steps[EnforcementResult]:
         if source == FAILING:
             # The message quotes the text, as a library's message may: the log must not.
             raise ValueError(f"cannot parse {source!r}")
-        return super().enforce(
-            source,
-            source_lang,
-            target_lang,
-            hypotheses,
-            entries,
-            model=model,
-            enabled=enabled,
-            matches=matches,
-        )
+        return super().enforce(source, source_lang, target_lang, hypotheses, entries, **options)
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +120,22 @@ async def test_many_concurrent_failures_leave_an_unrelated_call_answering(engine
         "tlumach_glossary_enforcement_errors_total", {"pair": "en-uk"}
     )
     assert errors == 24.0
+
+
+async def test_a_sentence_that_raises_after_widening_is_reported_like_one_that_raises_at_once(
+    engine: Engine,
+) -> None:
+    # A wrong draft is widened to an n-best list before enforcement begins; a right one is
+    # enforced in the first trip to the executor. Either way one raising sentence is contained.
+    metrics = Metrics(CollectorRegistry(), process=False)
+    with ThreadPoolExecutor(2, thread_name_prefix="text") as executor:
+        stage = GlossaryStage(metrics, OneSentenceFails(), executor)
+        async with route_translator(engine) as translator:
+            drafts = {FAILING: "Дрони вдарили по Курськ.", WORKING: "Жителі Суджі пішли."}
+            enforced = await _enforce(stage, translator, drafts)
+    assert [(r.outcome, r.method) for r in enforced.reports[0]] == [(FAILED, "error")]
+    assert [r.outcome for r in enforced.reports[1]] == [KEPT]
+    errors = metrics.registry.get_sample_value(
+        "tlumach_glossary_enforcement_errors_total", {"pair": "en-uk"}
+    )
+    assert errors == 1.0

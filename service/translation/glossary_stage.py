@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import hashlib
-import json
 import logging
 import time
 import traceback
@@ -13,18 +10,19 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
-from service.errors import GlossaryError, InvalidArgumentError, NotFoundError, TlumachError, quoted
+from service.errors import TlumachError
 from service.glossary.enforcement.enforcer import Enforcer
 from service.glossary.enforcement.match import TermMatch
 from service.glossary.enforcement.report import EnforcementResult, TermReport
-from service.glossary.enforcement.steps import drive
-from service.glossary.model import CompiledEntry, Entry, Glossary
+from service.glossary.enforcement.steps import Done, ModelCall, Steps, advance, drive
+from service.glossary.enforcement.verify import TranslationCheck
+from service.glossary.model import CompiledEntry
 from service.glossary.paradigms.compiler import Compiler
 from service.glossary.store import GlossaryStore
-from service.glossary.validate import validate
 from service.hypothesis import Hypothesis
 from service.metrics import Metrics
 from service.translation.batcher import BatchOptions
+from service.translation.glossary_entries import RequestEntries, request_entries
 from service.translation.request import TranslationOptions, TranslationRequest
 from service.translation.routes import CallAnswerer, RouteTranslator
 from service.vocab import FAILED
@@ -33,7 +31,6 @@ logger = logging.getLogger(__name__)
 
 N_BEST = 4
 """Hypotheses asked for a sentence whose terms came out wrong: one of them often has them right."""
-INLINE_GLOSSARY_ID = "inline"
 
 
 @dataclass(frozen=True)
@@ -61,13 +58,16 @@ class Enforced:
 
 
 @dataclass(frozen=True)
-class RequestEntries:
-    """The compiled entries a request names, and what they were compiled from."""
+class _Begun:
+    """A sentence's enforcement as the first trip to the executor left it."""
 
-    entries: tuple[CompiledEntry, ...] = ()
-    fingerprint: tuple[object, ...] = ()
-    """(glossary id, revision) of each named glossary and a digest of the inline entries:
-    requests with equal fingerprints are enforced with equal entries."""
+    steps: Steps[EnforcementResult] | None = None
+    """None when its best hypothesis has a term wrong (it is widened, then enforced) or when
+    enforcing it raised."""
+    step: ModelCall | Done[EnforcementResult] | None = None
+    """Where `steps` stopped: its end, or the model call it waits for."""
+    error: Exception | None = None
+    """What enforcement raised, reported with the sentence."""
 
 
 class GlossaryStage:
@@ -92,41 +92,8 @@ class GlossaryStage:
         self._store = store
 
     def entries_for(self, request: TranslationRequest) -> RequestEntries:
-        """The compiled entries a request names: inline entries first, then each glossary.
-
-        Compiling inline entries is CPU work: call this off the event loop.
-        """
-        entries = list(self._inline_entries(request))
-        fingerprint: list[object] = [inline_digest(request.inline_entries)]
-        for index, glossary_id in enumerate(request.glossary_ids):
-            field = f"glossary_ids[{index}]"
-            if self._store is None:
-                raise NotFoundError(
-                    f"glossary {quoted(glossary_id)} not found: no glossaries loaded", field
-                )
-            compiled, revision = self._store.get_revision(glossary_id, field)
-            entries.extend(compiled.entries)
-            fingerprint.append((glossary_id, revision))
-        return RequestEntries(tuple(entries), tuple(fingerprint))
-
-    def _inline_entries(self, request: TranslationRequest) -> tuple[CompiledEntry, ...]:
-        if not request.inline_entries:
-            return ()
-        if self._compiler is None:
-            raise InvalidArgumentError("inline_entries", "this server has no glossary compiler")
-        glossary = Glossary(INLINE_GLOSSARY_ID, "inline entries", request.inline_entries)
-        ids = [entry.id for entry in request.inline_entries]
-        for problem in validate(glossary):
-            if problem.is_error:
-                index = ids.index(problem.entry_id) if problem.entry_id in ids else 0
-                raise InvalidArgumentError(
-                    f"inline_entries[{index}].{problem.field or 'id'}",
-                    f"entry {quoted(problem.entry_id)}: {problem.message}",
-                )
-        try:
-            return self._compiler.compile(glossary).entries
-        except GlossaryError as exc:
-            raise InvalidArgumentError("inline_entries", str(exc)) from exc
+        """The compiled entries a request names (CPU work: call this off the event loop)."""
+        return request_entries(request, self._compiler, self._store)
 
     def find(
         self,
@@ -156,31 +123,66 @@ class GlossaryStage:
         if not sentences.matches:
             return Enforced(hypotheses, reports, warnings)
         started = time.monotonic()
-        await self._widen_unsatisfied(translator, sentences, hypotheses, entries, options, deadline)
-        indices = list(sentences.matches)
+        pair = translator.route.pair
+        loop = asyncio.get_running_loop()
+        begun = await loop.run_in_executor(
+            self._executor, self._begin, pair, sentences, hypotheses, entries, options
+        )
+        wrong = [i for i, first in begun.items() if first.steps is None and first.error is None]
+        await self._widen(translator, sentences, hypotheses, wrong, options, deadline)
         results = await asyncio.gather(
             *(
                 self._enforce_or_keep(
-                    translator, sentences, hypotheses, i, entries, options, deadline
+                    translator, sentences, hypotheses, index, entries, options, deadline, first
                 )
-                for i in indices
+                for index, first in begun.items()
             )
         )
-        for index, result in zip(indices, results, strict=True):
+        for index, result in zip(begun, results, strict=True):
             best, *others = hypotheses[index]
             hypotheses[index] = [Hypothesis(result.text, best.score, best.tokens), *others]
             reports[index] = result.reports
             warnings[index] = result.warnings
         elapsed = time.monotonic() - started
-        self._observe(translator.route.pair, [r for found in reports for r in found], elapsed)
+        self._observe(pair, [r for found in reports for r in found], elapsed)
         return Enforced(hypotheses, reports, warnings)
 
-    async def _widen_unsatisfied(
+    def _begin(
+        self,
+        pair: str,
+        sentences: Sentences,
+        hypotheses: list[list[Hypothesis]],
+        entries: Sequence[CompiledEntry],
+        options: TranslationOptions,
+    ) -> dict[int, _Begun]:
+        """Check each sentence's best hypothesis; enforce the right ones as far as they go.
+
+        Most sentences come out with every term right: checking and reporting them in this one
+        trip to the executor finishes them (a trip costs more than the check on a busy machine).
+        Sentences with a term wrong are left to be widened to an n-best list first.
+        """
+        source, target = pair.split("-")
+        begun: dict[int, _Begun] = {}
+        for index, matches in sentences.matches.items():
+            try:
+                checked = self._enforcer.check(
+                    matches, source, target, hypotheses[index][0].text, entries
+                )
+                if not checked.satisfied:
+                    begun[index] = _Begun()
+                    continue
+                steps = self._steps(pair, sentences, hypotheses, index, entries, options, checked)
+                begun[index] = _Begun(steps, advance(steps))
+            except Exception as error:  # reported per sentence by _enforce_or_keep
+                begun[index] = _Begun(error=error)
+        return begun
+
+    async def _widen(
         self,
         translator: RouteTranslator,
         sentences: Sentences,
         hypotheses: list[list[Hypothesis]],
-        entries: Sequence[CompiledEntry],
+        wrong: Sequence[int],
         options: TranslationOptions,
         deadline: float | None,
     ) -> None:
@@ -189,18 +191,6 @@ class GlossaryStage:
         Most sentences come out right; only the others pay for the wider beam, which often holds
         a hypothesis with every term right (better than repairing the best one).
         """
-        source, target = translator.route.pair.split("-")
-        loop = asyncio.get_running_loop()
-        wrong = await loop.run_in_executor(
-            self._executor,
-            lambda: [
-                index
-                for index, matches in sentences.matches.items()
-                if not self._enforcer.satisfied(
-                    matches, source, target, hypotheses[index][0].text, entries
-                )
-            ],
-        )
         beam = max(N_BEST, options.beam_size or 0)
         count = max(N_BEST, 1 + options.alternatives)
         widened = await asyncio.gather(
@@ -225,6 +215,7 @@ class GlossaryStage:
         entries: Sequence[CompiledEntry],
         options: TranslationOptions,
         deadline: float | None,
+        first: _Begun,
     ) -> EnforcementResult:
         """The enforced sentence, or, when enforcement raises, the model's text as it was.
 
@@ -233,8 +224,10 @@ class GlossaryStage:
         Domain errors (a deadline, a full queue) still end the request as they should.
         """
         try:
+            if first.error is not None:
+                raise first.error
             return await self._enforce_one(
-                translator, sentences, hypotheses, index, entries, options, deadline
+                translator, sentences, hypotheses, index, entries, options, deadline, first
             )
         except TlumachError:
             raise
@@ -262,9 +255,29 @@ class GlossaryStage:
         entries: Sequence[CompiledEntry],
         options: TranslationOptions,
         deadline: float | None,
+        first: _Begun,
     ) -> EnforcementResult:
-        source, target = translator.route.pair.split("-")
-        steps = self._enforcer.enforce(
+        if isinstance(first.step, Done):
+            return first.step.value
+        answer = CallAnswerer(translator, sentences.options[index], deadline)
+        if first.steps is not None and first.step is not None:
+            return await drive(first.steps, answer, self._executor, pending=first.step)
+        pair = translator.route.pair
+        steps = self._steps(pair, sentences, hypotheses, index, entries, options, None)
+        return await drive(steps, answer, self._executor)
+
+    def _steps(
+        self,
+        pair: str,
+        sentences: Sentences,
+        hypotheses: list[list[Hypothesis]],
+        index: int,
+        entries: Sequence[CompiledEntry],
+        options: TranslationOptions,
+        checked: TranslationCheck | None,
+    ) -> Steps[EnforcementResult]:
+        source, target = pair.split("-")
+        return self._enforcer.enforce(
             sentences.sources[index],
             source,
             target,
@@ -273,9 +286,8 @@ class GlossaryStage:
             model=True,
             enabled=options.enforce_glossary,
             matches=sentences.matches[index],
+            checked=checked,
         )
-        answer = CallAnswerer(translator, sentences.options[index], deadline)
-        return await drive(steps, answer, self._executor)
 
     def _observe(self, pair: str, reports: list[TermReport], elapsed: float) -> None:
         self._metrics.stage_duration.labels("glossary", pair).observe(elapsed)
@@ -301,13 +313,3 @@ def _unenforced(text: str, matches: Sequence[TermMatch]) -> EnforcementResult:
     )
     warning = "glossary enforcement failed on a sentence: its terms were left as translated"
     return EnforcementResult(text, reports, (warning,))
-
-
-def inline_digest(entries: Sequence[Entry]) -> str:
-    """A digest of inline entries' content ("" for none): the same entries, the same digest."""
-    if not entries:
-        return ""
-    canonical = json.dumps(
-        [dataclasses.asdict(entry) for entry in entries], sort_keys=True, ensure_ascii=False
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

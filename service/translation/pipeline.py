@@ -20,7 +20,8 @@ from service.translation.admission import Admission, estimate_sentences
 from service.translation.batcher import Batcher, BatchOptions
 from service.translation.consistency_stage import ConsistencyStage
 from service.translation.directions import Directions, requested_pair
-from service.translation.glossary_stage import Enforced, GlossaryStage, RequestEntries, Sentences
+from service.translation.glossary_entries import RequestEntries
+from service.translation.glossary_stage import Enforced, GlossaryStage, Sentences
 from service.translation.guard_stage import GuardStage
 from service.translation.preparation import Prepared, Preparer, Unchanged
 from service.translation.request import (

@@ -75,13 +75,15 @@ class Enforcer:
         matches: list[TermMatch] | None = None,
         redecode: bool = True,
         agreement: bool = True,
+        checked: TranslationCheck | None = None,
     ) -> Steps[EnforcementResult]:
         """The enforced translation of `source` (hypotheses best first) and its term report.
 
         With `model`, ties between forms are scored and (with `redecode`) a missing term is
         forced by re-decoding (model calls are yielded); without, only the rules repair.
         `matches` are the terms found in `source` by `find_terms`, when the caller has them.
-        `agreement` lets the verb next to a person follow the entry's gender.
+        `agreement` lets the verb next to a person follow the entry's gender. `checked` is
+        `check` of the best hypothesis with those matches, when the caller has made it.
         """
         if not hypotheses:
             raise ValueError("hypotheses: at least one translation is needed")
@@ -93,7 +95,7 @@ class Enforcer:
             matches = tools.matcher.find(source)
         if not matches:
             return EnforcementResult(best.text)
-        view, switched = self._pick(hypotheses, matches, tools)
+        view, switched = self._pick(hypotheses, matches, tools, checked)
         text, reports, warnings = yield from self._enforce_view(
             source, view, matches, tools, (model, model and redecode, agreement)
         )
@@ -123,8 +125,19 @@ class Enforcer:
         """True when `translation` already has every found term right (nothing to do)."""
         if not matches:
             return True
+        return self.check(matches, source_lang, target_lang, translation, entries).satisfied
+
+    def check(
+        self,
+        matches: list[TermMatch],
+        source_lang: str,
+        target_lang: str,
+        translation: str,
+        entries: Sequence[CompiledEntry],
+    ) -> TranslationCheck:
+        """Every found term checked against `translation` (hand it to `enforce` as `checked`)."""
         tools = self._tools(entries, source_lang, target_lang)
-        return tools.verifier.verify(translation, matches).satisfied
+        return tools.verifier.verify(translation, matches)
 
     def _tools(self, entries: Sequence[CompiledEntry], source: str, target: str) -> _Tools:
         key = (*(id(entry) for entry in entries), source, target)
@@ -146,10 +159,16 @@ class Enforcer:
         return tools
 
     def _pick(
-        self, hypotheses: Sequence[Hypothesis], matches: list[TermMatch], tools: _Tools
+        self,
+        hypotheses: Sequence[Hypothesis],
+        matches: list[TermMatch],
+        tools: _Tools,
+        checked: TranslationCheck | None,
     ) -> tuple[TranslationCheck, bool]:
         """The best hypothesis that already satisfies every term, if its score is close enough."""
-        first = tools.verifier.verify(hypotheses[0].text, matches)
+        first = checked
+        if first is None or first.text != hypotheses[0].text:
+            first = tools.verifier.verify(hypotheses[0].text, matches)
         if first.satisfied:
             return first, False
         for hypothesis in hypotheses[1:]:
@@ -188,7 +207,8 @@ class Enforcer:
             reports[redecoded] = replace(
                 reports[redecoded], outcome=REPAIRED_REDECODE, method="prefix-redecode"
             )
-        final = tools.verifier.verify(text, matches)
+        # Verifying is most of a kept sentence's cost: a text nothing changed is checked already.
+        final = view if text == view.text else tools.verifier.verify(text, matches)
         agreement = agreement_edits(final, tools.verifier.language) if agreeing else []
         for index, _edit in agreement:
             reports[index] = replace(reports[index], method=f"{reports[index].method}+agreement")

@@ -74,37 +74,47 @@ def align(sources: Sequence[str], targets: Sequence[str]) -> Steps[list[Alignmen
 
 
 @dataclass(frozen=True)
-class _Done(Generic[T]):
+class Done(Generic[T]):
+    """A computation's end: its value."""
+
     value: T
 
 
-def _advance(steps: Steps[T], reply: Reply | None) -> ModelCall | _Done[T]:
-    """Run `steps` up to its next model call (or its end), in whatever thread calls this."""
+def advance(steps: Steps[T], reply: Reply | None = None) -> ModelCall | Done[T]:
+    """Run `steps` up to its next model call (or its end), in whatever thread calls this.
+
+    Without `reply` the computation starts; with one, it gets the answer to its last call.
+    """
     try:
         return steps.send(reply) if reply is not None else next(steps)
     except StopIteration as stop:
-        return _Done(cast(T, stop.value))
+        return Done(cast(T, stop.value))
 
 
 async def drive(
-    steps: Steps[T], answer: Callable[[ModelCall], Awaitable[Reply]], executor: Executor
+    steps: Steps[T],
+    answer: Callable[[ModelCall], Awaitable[Reply]],
+    executor: Executor,
+    *,
+    pending: ModelCall | None = None,
 ) -> T:
     """Run `steps` in `executor`, answering each model call on the event loop.
 
+    `pending` is the call a computation already begun with `advance` stopped at.
     A cancelled caller stops the computation between steps: nothing more is decoded for it.
     """
     loop = asyncio.get_running_loop()
-    reply: Reply | None = None
+    reply: Reply | None = await answer(pending) if pending is not None else None
     while True:
-        step = await loop.run_in_executor(executor, _advance, steps, reply)
-        if isinstance(step, _Done):
+        step = await loop.run_in_executor(executor, advance, steps, reply)
+        if isinstance(step, Done):
             return step.value
         reply = await answer(step)
 
 
 def complete(steps: Steps[T]) -> T:
     """Run `steps` that need no model (drafts, or enforcement without one) to their end."""
-    step = _advance(steps, None)
-    if not isinstance(step, _Done):
+    step = advance(steps)
+    if not isinstance(step, Done):
         raise RuntimeError(f"no model to answer {type(step).__name__}")
     return step.value
